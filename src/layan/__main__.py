@@ -1,0 +1,3 @@
+from layan.cli import main
+
+main()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "layan.core"
+    label = "core"
+    verbose_name = _("Data induk")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers domain models with the audit log)

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from . import permissions
+
+
+def layan(request):
+    user = getattr(request, "user", None)
+    return {
+        "layan_site_name": settings.LAYAN_SITE_NAME,
+        "is_staff_member": bool(user and permissions.is_staff_member(user)),
+        "can_view_audit": bool(user and permissions.has_perm(user, permissions.AUDIT_VIEW)),
+    }

@@ -1,0 +1,157 @@
+"""Who may see and do what, decided here and only here.
+
+A staff member's powers come from their memberships: a role in one agency. A role grants a set of
+permissions, and the permission reaches the membership's agency and every unit below it; for the oversight
+role it reaches the agencies its body oversees (and their units) instead, read-only. The system administrator
+reaches every agency. Every view, API endpoint and service asks :func:`has_perm` or filters with
+:func:`agency_scope`; none decides on its own.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .models import Agency, Membership
+
+Role = Membership.Role
+
+# Permission names: "<object>.<action>".
+REPORT_VIEW = "report.view"  # read reports handled by the agency, including confidential ones
+REPORT_VERIFY = "report.verify"  # verify, reject (archive), pend (ask for information), classify
+REPORT_DISPATCH = "report.dispatch"  # disposisi to agencies
+REPORT_RESPOND = "report.respond"  # accept, forward/return, post progress, resolve
+REPORT_INTAKE = "report.intake"  # enter a report for a caller or walk-in citizen, look one up for them
+AUDIT_VIEW = "audit.view"
+STATS_VIEW = "stats.view"
+REFERENCE_MANAGE = "reference.manage"  # agencies, regions, memberships, policies
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PLATFORM_ADMIN: frozenset(
+        {REPORT_VIEW, REPORT_VERIFY, REPORT_DISPATCH, REPORT_INTAKE, AUDIT_VIEW, STATS_VIEW}
+    ),
+    Role.PENGHUBUNG: frozenset({REPORT_VIEW, REPORT_RESPOND}),
+    Role.PIMPINAN: frozenset({REPORT_VIEW, REPORT_RESPOND, AUDIT_VIEW, STATS_VIEW}),
+    Role.OVERSIGHT: frozenset({REPORT_VIEW, AUDIT_VIEW, STATS_VIEW}),
+    Role.SYSADMIN: frozenset(
+        {REPORT_VIEW, REPORT_VERIFY, REPORT_DISPATCH, REPORT_RESPOND, REPORT_INTAKE, AUDIT_VIEW, STATS_VIEW,
+         REFERENCE_MANAGE}
+    ),
+    Role.CALL_CENTRE: frozenset({REPORT_INTAKE}),
+}
+
+ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+
+class Everything(frozenset):
+    """The scope of a system administrator: contains every agency id."""
+
+    def __contains__(self, item):
+        return True
+
+    def __bool__(self):
+        return True
+
+    def __repr__(self):
+        return "Everything()"
+
+
+EVERYTHING = Everything()
+
+
+def _children_map() -> dict[int, list[int]]:
+    children = defaultdict(list)
+    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
+        if parent_id:
+            children[parent_id].append(pk)
+    return children
+
+
+def _with_descendants(roots: Iterable[int], children: dict[int, list[int]]) -> set[int]:
+    seen, stack = set(), list(roots)
+    while stack:
+        pk = stack.pop()
+        if pk not in seen:
+            seen.add(pk)
+            stack.extend(children.get(pk, ()))
+    return seen
+
+
+def _scopes(user) -> dict[str, frozenset[int]]:
+    """Permission -> agency ids, computed once per user object (i.e. once per request)."""
+    cached = getattr(user, "_layan_scopes", None)
+    if cached is not None:
+        return cached
+    scopes: dict[str, frozenset[int]] = {}
+    if user is None or not user.is_authenticated or not user.is_active:
+        return scopes
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True, agency__is_active=True).values_list("agency_id", "role")
+    )
+    roots: dict[str, set[int]] = defaultdict(set)
+    global_perms: set[str] = set()
+    oversight_agencies = [agency_id for agency_id, role in memberships if role == Role.OVERSIGHT]
+    overseen = defaultdict(set)
+    if oversight_agencies:
+        for body, target in Agency.oversees.through.objects.filter(
+            from_agency_id__in=oversight_agencies
+        ).values_list("from_agency_id", "to_agency_id"):
+            overseen[body].add(target)
+    for agency_id, role in memberships:
+        perms = ROLE_PERMISSIONS.get(role, frozenset())
+        if role == Role.SYSADMIN:
+            global_perms |= perms
+            continue
+        reach = {agency_id} | overseen[agency_id] if role == Role.OVERSIGHT else {agency_id}
+        for perm in perms:
+            roots[perm] |= reach
+    if user.is_superuser:
+        global_perms |= ALL_PERMISSIONS
+    children = _children_map() if roots else {}
+    for perm in ALL_PERMISSIONS:
+        if perm in global_perms:
+            scopes[perm] = EVERYTHING
+        elif roots.get(perm):
+            scopes[perm] = frozenset(_with_descendants(roots[perm], children))
+    user._layan_scopes = scopes
+    return scopes
+
+
+def agency_scope(user, perm: str) -> frozenset[int]:
+    """The ids of the agencies in which ``user`` holds ``perm`` (``EVERYTHING`` for a system administrator)."""
+    return _scopes(user).get(perm, frozenset())
+
+
+def has_perm(user, perm: str, agency=None) -> bool:
+    """Whether ``user`` holds ``perm`` in ``agency`` (an Agency or its id), or in any agency if none is given."""
+    scope = agency_scope(user, perm)
+    if agency is None:
+        return bool(scope)
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    return agency_id in scope
+
+
+def has_perm_in_any(user, perm: str, agencies: Iterable) -> bool:
+    scope = agency_scope(user, perm)
+    return any((a if isinstance(a, int) else a.pk) in scope for a in agencies)
+
+
+def is_global(user, perm: str) -> bool:
+    return agency_scope(user, perm) is EVERYTHING
+
+
+def filter_by_scope(queryset, user, perm: str, field: str = "agency"):
+    """Restrict ``queryset`` to rows whose ``field`` (an Agency foreign key path) lies in the user's scope."""
+    scope = agency_scope(user, perm)
+    if scope is EVERYTHING:
+        return queryset
+    queryset = queryset.filter(**{f"{field}__in": scope})
+    return queryset.distinct() if "__" in field else queryset
+
+
+def is_staff_member(user) -> bool:
+    return bool(_scopes(user))
+
+
+def forget(user) -> None:
+    """Drop the cached scopes (after memberships change within one request or test)."""
+    if hasattr(user, "_layan_scopes"):
+        del user._layan_scopes

@@ -1,0 +1,1 @@
+"""Settings: ``base`` holds everything environment-driven, ``demo`` (the default) and ``production`` adjust it."""

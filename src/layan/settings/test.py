@@ -1,0 +1,20 @@
+"""Test settings: the demo settings with fast password hashing and an in-memory email outbox.
+
+``DATABASE_URL`` chooses the database exactly as in production, so the same suite runs on SQLite and
+PostgreSQL.
+"""
+
+import tempfile
+from pathlib import Path
+
+from .demo import *  # noqa: F403
+from .demo import TASKS
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="layan-test-media-"))
+TASKS = {"default": {**TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
