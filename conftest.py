@@ -3,13 +3,28 @@
 import pytest
 
 REGION_ROWS = [
-    ("35", "Jawa Timur"), ("35.78", "Kota Surabaya"), ("35.78.05", "Tegalsari"),
-    ("35.78.05.1001", "Tegalsari"), ("35.78.05.1002", "Dr. Soetomo"), ("35.78.08", "Gubeng"),
-    ("35.78.08.1001", "Gubeng"), ("35.78.12", "Pabean Cantian"), ("35.78.13", "Bubutan"),
-    ("35.78.15", "Krembangan"), ("35.78.16", "Semampir"), ("35.78.17", "Kenjeran"),
-    ("35.23", "Kabupaten Tuban"), ("35.23.15", "Semanding"), ("35.23.15.2009", "Bektiharjo"),
-    ("35.23.16", "Tuban"), ("51", "Bali"), ("51.71", "Kota Denpasar"), ("51.71.01", "Denpasar Selatan"),
-    ("91", "Papua"), ("91.71", "Kota Jayapura"), ("91.71.01", "Jayapura Utara"),
+    ("35", "Jawa Timur"),
+    ("35.78", "Kota Surabaya"),
+    ("35.78.05", "Tegalsari"),
+    ("35.78.05.1001", "Tegalsari"),
+    ("35.78.05.1002", "Dr. Soetomo"),
+    ("35.78.08", "Gubeng"),
+    ("35.78.08.1001", "Gubeng"),
+    ("35.78.12", "Pabean Cantian"),
+    ("35.78.13", "Bubutan"),
+    ("35.78.15", "Krembangan"),
+    ("35.78.16", "Semampir"),
+    ("35.78.17", "Kenjeran"),
+    ("35.23", "Kabupaten Tuban"),
+    ("35.23.15", "Semanding"),
+    ("35.23.15.2009", "Bektiharjo"),
+    ("35.23.16", "Tuban"),
+    ("51", "Bali"),
+    ("51.71", "Kota Denpasar"),
+    ("51.71.01", "Denpasar Selatan"),
+    ("91", "Papua"),
+    ("91.71", "Kota Jayapura"),
+    ("91.71.01", "Jayapura Utara"),
 ]
 
 
@@ -20,8 +35,9 @@ def make_regions():
     for code, name in REGION_ROWS:
         Region.objects.get_or_create(
             code=code,
-            defaults=dict(name=name, level=level_for_code(code), parent_id=parent_code(code),
-                          timezone=timezone_for_code(code)),
+            defaults=dict(
+                name=name, level=level_for_code(code), parent_id=parent_code(code), timezone=timezone_for_code(code)
+            ),
         )
 
 

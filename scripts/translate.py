@@ -18,8 +18,9 @@ PO = ROOT / "src/layan/locale/en/LC_MESSAGES/django.po"
 
 
 def main():
-    subprocess.run(["layan", "makemessages", "-l", "en", "--no-obsolete", "--no-location"],
-                   cwd=ROOT / "src/layan", check=True)
+    subprocess.run(
+        ["layan", "makemessages", "-l", "en", "--no-obsolete", "--no-location"], cwd=ROOT / "src/layan", check=True
+    )
     po = polib.pofile(str(PO))
     if len(sys.argv) > 1:
         table = json.loads(Path(sys.argv[1]).read_text())

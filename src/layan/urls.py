@@ -12,6 +12,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("staf/audit/", core_views.audit_log, name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("layan.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

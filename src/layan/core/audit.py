@@ -33,7 +33,7 @@ def register_scope_filter(scope_filter: ScopeFilter) -> ScopeFilter:
 
 
 def entries_of(model, ids) -> Q:
-    return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=list(ids))
+    return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
 
 
 @register_scope_filter

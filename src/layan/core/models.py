@@ -102,15 +102,26 @@ class Agency(models.Model):
         "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     home_region = models.ForeignKey(
-        Region, verbose_name=_("wilayah kedudukan"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("wilayah kedudukan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     regions = models.ManyToManyField(
-        Region, verbose_name=_("wilayah layanan"), blank=True, related_name="agencies",
+        Region,
+        verbose_name=_("wilayah layanan"),
+        blank=True,
+        related_name="agencies",
         help_text=_("Wilayah yang dilayani; termasuk semua wilayah di bawahnya."),
     )
     oversees = models.ManyToManyField(
-        "self", verbose_name=_("instansi yang diawasi"), symmetrical=False, blank=True, related_name="overseen_by",
+        "self",
+        verbose_name=_("instansi yang diawasi"),
+        symmetrical=False,
+        blank=True,
+        related_name="overseen_by",
         help_text=_("Untuk badan pengawas: instansi (beserta unitnya) yang diawasi."),
     )
     email = models.EmailField(_("surel"), blank=True)
@@ -119,7 +130,9 @@ class Agency(models.Model):
     website = models.URLField(_("situs web"), blank=True)
     open_24_7 = models.BooleanField(_("buka 24 jam, 7 hari"), default=False)
     working_hours = models.JSONField(
-        _("jam kerja"), default=default_working_hours, blank=True,
+        _("jam kerja"),
+        default=default_working_hours,
+        blank=True,
         help_text=_('Per hari (0 = Senin ... 6 = Minggu): ["07:30", "16:00"]. Hari tanpa entri = libur.'),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -204,9 +217,7 @@ class Membership(models.Model):
         CALL_CENTRE = "call_centre", _("Petugas call center / loket")
 
     user = models.ForeignKey(User, verbose_name=_("pengguna"), on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("instansi"), on_delete=models.CASCADE, related_name="memberships"
-    )
+    agency = models.ForeignKey(Agency, verbose_name=_("instansi"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -227,7 +238,11 @@ class RegionHoliday(models.Model):
     date = models.DateField(_("tanggal"), db_index=True)
     name = models.CharField(_("keterangan"), max_length=150)
     region = models.ForeignKey(
-        Region, verbose_name=_("wilayah"), null=True, blank=True, on_delete=models.CASCADE,
+        Region,
+        verbose_name=_("wilayah"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text=_("Kosongkan untuk berlaku nasional."),
     )
 

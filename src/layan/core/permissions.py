@@ -32,8 +32,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PIMPINAN: frozenset({REPORT_VIEW, REPORT_RESPOND, AUDIT_VIEW, STATS_VIEW}),
     Role.OVERSIGHT: frozenset({REPORT_VIEW, AUDIT_VIEW, STATS_VIEW}),
     Role.SYSADMIN: frozenset(
-        {REPORT_VIEW, REPORT_VERIFY, REPORT_DISPATCH, REPORT_RESPOND, REPORT_INTAKE, AUDIT_VIEW, STATS_VIEW,
-         REFERENCE_MANAGE}
+        {
+            REPORT_VIEW,
+            REPORT_VERIFY,
+            REPORT_DISPATCH,
+            REPORT_RESPOND,
+            REPORT_INTAKE,
+            AUDIT_VIEW,
+            STATS_VIEW,
+            REFERENCE_MANAGE,
+        }
     ),
     Role.CALL_CENTRE: frozenset({REPORT_INTAKE}),
 }
@@ -91,9 +99,9 @@ def _scopes(user) -> dict[str, frozenset[int]]:
     oversight_agencies = [agency_id for agency_id, role in memberships if role == Role.OVERSIGHT]
     overseen = defaultdict(set)
     if oversight_agencies:
-        for body, target in Agency.oversees.through.objects.filter(
-            from_agency_id__in=oversight_agencies
-        ).values_list("from_agency_id", "to_agency_id"):
+        for body, target in Agency.oversees.through.objects.filter(from_agency_id__in=oversight_agencies).values_list(
+            "from_agency_id", "to_agency_id"
+        ):
             overseen[body].add(target)
     for agency_id, role in memberships:
         perms = ROLE_PERMISSIONS.get(role, frozenset())

@@ -16,8 +16,14 @@ from .regions import level_for_code, parent_code, timezone_for_code
 log = logging.getLogger(__name__)
 
 PACKAGED_REGIONS_FILE = Path(__file__).parent / "data" / "wilayah_kemendagri_2025.csv.gz"
-LEVEL_ALIASES = {"provinsi": "provinsi", "kabkota": "kabkota", "kecamatan": "kecamatan", "desa": "desa",
-                 "desa_kelurahan": "desa", "kelurahan": "desa"}
+LEVEL_ALIASES = {
+    "provinsi": "provinsi",
+    "kabkota": "kabkota",
+    "kecamatan": "kecamatan",
+    "desa": "desa",
+    "desa_kelurahan": "desa",
+    "kelurahan": "desa",
+}
 
 
 def default_regions_file() -> Path:
@@ -74,8 +80,11 @@ def load_regions(path: Path | None = None, province: str | None = None, batch_si
         new, changed = [], []
         for code, name, level in rows:
             if code not in existing:
-                new.append(Region(code=code, name=name, level=level, parent_id=parent_code(code),
-                                  timezone=timezone_for_code(code)))
+                new.append(
+                    Region(
+                        code=code, name=name, level=level, parent_id=parent_code(code), timezone=timezone_for_code(code)
+                    )
+                )
             elif existing[code] != name:
                 changed.append(Region(code=code, name=name))
             else:

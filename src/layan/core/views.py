@@ -10,9 +10,7 @@ from .models import Agency, Membership
 def home(request):
     context = {"agency_count": Agency.objects.filter(is_active=True).count()}
     if request.user.is_authenticated:
-        context["memberships"] = Membership.objects.filter(user=request.user, is_active=True).select_related(
-            "agency"
-        )
+        context["memberships"] = Membership.objects.filter(user=request.user, is_active=True).select_related("agency")
     return render(request, "core/home.html", context)
 
 

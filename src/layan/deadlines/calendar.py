@@ -74,9 +74,7 @@ def national_holidays(year: int, include_cuti_bersama: bool = True) -> Mapping[d
     """Indonesia's national holidays of one year (and, by default, cuti bersama), date -> Indonesian name.
 
     Cached per year: the ``holidays`` package computes lunar calendars on every build."""
-    categories = (
-        (holidays_lib.PUBLIC, holidays_lib.GOVERNMENT) if include_cuti_bersama else (holidays_lib.PUBLIC,)
-    )
+    categories = (holidays_lib.PUBLIC, holidays_lib.GOVERNMENT) if include_cuti_bersama else (holidays_lib.PUBLIC,)
     days = holidays_lib.country_holidays("ID", years=year, categories=categories, language="id")
     return MappingProxyType({day: "; ".join(days.get_list(day)) for day in sorted(days)})
 
@@ -230,9 +228,7 @@ class WorkingCalendar:
 
     # --- hours --------------------------------------------------------------------------------------------
 
-    def add_hours(
-        self, start: dt.datetime, hours: float, mode: HourMode | str = HourMode.CALENDAR
-    ) -> dt.datetime:
+    def add_hours(self, start: dt.datetime, hours: float, mode: HourMode | str = HourMode.CALENDAR) -> dt.datetime:
         """``start`` plus ``hours``: wall-clock hours (``"calendar"``) or office hours (``"working"``, see
         :meth:`add_working_seconds`). For a 24/7 agency both modes agree."""
         _require_aware(start, "start")

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "layan.core",
+    "layan.reports",
+    "layan.deadlines",
+    "layan.notifications",
 ]
 
 MIDDLEWARE = [
@@ -150,4 +153,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-

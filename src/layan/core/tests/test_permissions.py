@@ -7,14 +7,25 @@ from layan.core import audit
 from layan.core import permissions as p
 from layan.core.models import Agency, Membership, User
 
-ALL = [p.REPORT_VIEW, p.REPORT_VERIFY, p.REPORT_DISPATCH, p.REPORT_RESPOND, p.REPORT_INTAKE, p.AUDIT_VIEW,
-       p.STATS_VIEW, p.REFERENCE_MANAGE]
+ALL = [
+    p.REPORT_VIEW,
+    p.REPORT_VERIFY,
+    p.REPORT_DISPATCH,
+    p.REPORT_RESPOND,
+    p.REPORT_INTAKE,
+    p.AUDIT_VIEW,
+    p.STATS_VIEW,
+    p.REFERENCE_MANAGE,
+]
 
 
 def slugs_in_scope(user, perm):
     scope = p.agency_scope(user, perm)
-    return set(Agency.objects.filter(pk__in=scope).values_list("slug", flat=True)) if scope is not p.EVERYTHING \
+    return (
+        set(Agency.objects.filter(pk__in=scope).values_list("slug", flat=True))
+        if scope is not p.EVERYTHING
         else "everything"
+    )
 
 
 def granted(user):
@@ -24,8 +35,14 @@ def granted(user):
 @pytest.mark.django_db
 def test_platform_admin_reaches_its_government_tree_only(staff):
     user = staff("admin.surabaya")
-    assert granted(user) == {p.REPORT_VIEW, p.REPORT_VERIFY, p.REPORT_DISPATCH, p.REPORT_INTAKE, p.AUDIT_VIEW,
-                             p.STATS_VIEW}
+    assert granted(user) == {
+        p.REPORT_VIEW,
+        p.REPORT_VERIFY,
+        p.REPORT_DISPATCH,
+        p.REPORT_INTAKE,
+        p.AUDIT_VIEW,
+        p.STATS_VIEW,
+    }
     scope = slugs_in_scope(user, p.REPORT_VERIFY)
     assert {"surabaya", "kominfo-sby", "dlh-sby", "dsdabm-sby", "kec-tegalsari"} <= scope
     assert not scope & {"tuban", "pupr-tuban", "jatim", "pdam-sby", "bpn-tuban"}
@@ -98,10 +115,13 @@ def test_inactive_agency_grants_nothing(staff):
 @pytest.mark.django_db
 def test_filter_by_scope(staff):
     user = staff("penghubung.dsdabm-sby")
-    assert list(p.filter_by_scope(Agency.objects.all(), user, p.REPORT_VIEW, field="pk").values_list(
-        "slug", flat=True)) == ["dsdabm-sby"]
-    assert p.filter_by_scope(Agency.objects.all(), staff("sysadmin"), p.REPORT_VIEW, field="pk").count() == \
-        Agency.objects.count()
+    assert list(
+        p.filter_by_scope(Agency.objects.all(), user, p.REPORT_VIEW, field="pk").values_list("slug", flat=True)
+    ) == ["dsdabm-sby"]
+    assert (
+        p.filter_by_scope(Agency.objects.all(), staff("sysadmin"), p.REPORT_VIEW, field="pk").count()
+        == Agency.objects.count()
+    )
 
 
 @pytest.mark.django_db

@@ -21,8 +21,7 @@ def test_home_page_in_indonesian_and_english(client, demo_agencies):
 
 @pytest.mark.django_db
 def test_login_with_a_demo_account_shows_roles(client, demo_agencies):
-    response = client.post(reverse("login"), {"username": "penghubung.dlh-sby", "password": DEMO_PASSWORD},
-                           follow=True)
+    response = client.post(reverse("login"), {"username": "penghubung.dlh-sby", "password": DEMO_PASSWORD}, follow=True)
     body = response.content.decode()
     assert "Pejabat penghubung" in body and "Dinas Lingkungan Hidup Kota Surabaya" in body
 

@@ -338,9 +338,7 @@ def regions(db):
     malang = Region.objects.create(
         code="35.73", name="Kota Malang", level="kabkota", parent=jatim, timezone="Asia/Jakarta"
     )
-    sulsel = Region.objects.create(
-        code="73", name="Sulawesi Selatan", level="provinsi", timezone="Asia/Makassar"
-    )
+    sulsel = Region.objects.create(code="73", name="Sulawesi Selatan", level="provinsi", timezone="Asia/Makassar")
     papua = Region.objects.create(code="91", name="Papua", level="provinsi", timezone="Asia/Jayapura")
     # Mon 2025-11-10: only Surabaya; Tue 2025-11-11: all of Jawa Timur; Wed 2025-11-12: national.
     RegionHoliday.objects.create(date=dt.date(2025, 11, 10), name="Hari jadi kota", region=surabaya)
@@ -395,14 +393,12 @@ def test_for_agency_time_zone_and_hours(regions):
     kementerian = make_agency("kementerian-x")
     assert WorkingCalendar.for_agency(kementerian, regions["papua"]).timezone == "Asia/Jayapura"
     assert WorkingCalendar.for_agency(kementerian).timezone == "Asia/Jakarta"
-    assert not WorkingCalendar.for_agency(kementerian, regions["surabaya"]).is_working_day(
-        dt.date(2025, 11, 10)
-    )
+    assert not WorkingCalendar.for_agency(kementerian, regions["surabaya"]).is_working_day(dt.date(2025, 11, 10))
     assert WorkingCalendar.for_agency(kementerian).is_working_day(dt.date(2025, 11, 10))
     # A home region wins over the given region.
-    assert WorkingCalendar.for_agency(
-        make_agency("dinas-papua", regions["papua"]), regions["sulsel"]
-    ).timezone == ("Asia/Jayapura")
+    assert WorkingCalendar.for_agency(make_agency("dinas-papua", regions["papua"]), regions["sulsel"]).timezone == (
+        "Asia/Jayapura"
+    )
     # Hours and the 24/7 flag come from the agency.
     rsud = make_agency("rsud", regions["surabaya"], open_24_7=True)
     assert WorkingCalendar.for_agency(rsud).is_working_day(dt.date(2025, 11, 10))

@@ -20,8 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--data-dir", help="where the SQLite database, uploads and secret key live "
-                            "(default ./var or $LAYAN_DATA_DIR); read by the `layan` command before start-up")
+        parser.add_argument(
+            "--data-dir",
+            help="where the SQLite database, uploads and secret key live "
+            "(default ./var or $LAYAN_DATA_DIR); read by the `layan` command before start-up",
+        )
         parser.add_argument("--no-serve", action="store_true", help="prepare the data and stop")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background task worker")
         parser.add_argument("--threads", type=int, default=8)

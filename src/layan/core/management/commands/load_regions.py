@@ -20,6 +20,4 @@ class Command(BaseCommand):
             result = load_regions(path, province=province)
         except RegionFileError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            f"Regions: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
-        )
+        self.stdout.write(f"Regions: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """One message to one recipient about one report event. Unique per (event, channel, recipient), so a retried
+    task never sends twice what was already sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("menunggu")
+        SENT = "sent", _("terkirim")
+        FAILED = "failed", _("gagal")
+
+    event = models.ForeignKey("reports.ReportEvent", on_delete=models.CASCADE, related_name="notifications")
+    channel = models.CharField(_("kanal"), max_length=10, default="email")
+    recipient = models.CharField(_("penerima"), max_length=254)
+    subject = models.CharField(_("subjek"), max_length=200)
+    body = models.TextField(_("isi"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        constraints = [models.UniqueConstraint(fields=["event", "channel", "recipient"], name="unique_notification")]
+
+    def __str__(self):
+        return f"{self.channel}:{self.recipient} {self.status}"

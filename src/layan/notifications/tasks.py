@@ -1,0 +1,51 @@
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from .models import Notification
+from .services import MAX_ATTEMPTS, build_notifications, deliver
+
+
+def backoff(attempt: int) -> dt.timedelta:
+    """1, 2, 4, 8, 16 minutes between attempts."""
+    return dt.timedelta(minutes=2 ** max(attempt - 1, 0))
+
+
+@task(queue_name="notifications")
+def notify_event(event_id: int) -> int:
+    """Build and send the notifications of one report event. Returns how many were sent."""
+    from layan.reports.models import ReportEvent
+
+    event = ReportEvent.objects.select_related("report").filter(pk=event_id).first()
+    if event is None:
+        return 0
+    sent = 0
+    for notification in build_notifications(event):
+        if deliver(notification):
+            sent += 1
+        else:
+            schedule_retry(notification)
+    return sent
+
+
+@task(queue_name="notifications")
+def retry_notification(notification_id: int) -> bool:
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.status != Notification.Status.PENDING:
+        return False
+    if deliver(notification):
+        return True
+    schedule_retry(notification)
+    return False
+
+
+def schedule_retry(notification: Notification) -> None:
+    notification.refresh_from_db(fields=["attempts", "status"])
+    if notification.status != Notification.Status.PENDING or notification.attempts >= MAX_ATTEMPTS:
+        return
+    run_after = timezone.now() + backoff(notification.attempts)
+    try:
+        retry_notification.using(run_after=run_after).enqueue(notification.pk)
+    except Exception:  # noqa: BLE001  backends without deferred runs (the immediate one in tests) retry now
+        retry_notification.enqueue(notification.pk)

@@ -1,0 +1,345 @@
+"""The report (laporan): a complaint (pengaduan), suggestion (aspirasi) or information request (permintaan
+informasi), its dispatches to agencies (disposisi), its timeline and attachments.
+
+The internal ``state`` is finer than the public LAPOR! status; :attr:`Report.public_status` maps it onto the
+labels LAPOR! uses (DOMAIN.md section 1). Every change of state goes through ``layan.reports.workflow``.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from layan.core.models import Agency, Citizen, Region
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: readable aloud and over the phone
+
+
+def new_tracking_number() -> str:
+    """Eight random characters in two groups, e.g. ``K7QM-3XPA``: short, unambiguous, not sequential."""
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Category(models.Model):
+    """A report category (kategori), e.g. "Jalan dan Drainase", optionally with a default agency."""
+
+    name = models.CharField(_("nama"), max_length=120)
+    slug = models.SlugField(_("kode singkat"), max_length=80, unique=True)
+    parent = models.ForeignKey("self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT)
+    description = models.TextField(_("uraian"), blank=True)
+    default_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("instansi yang biasa menangani"), blank=True, related_name="default_categories"
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Report(models.Model):
+    class Type(models.TextChoices):
+        PENGADUAN = "pengaduan", _("Pengaduan")
+        ASPIRASI = "aspirasi", _("Aspirasi")
+        INFORMASI = "informasi", _("Permintaan informasi")
+
+    class State(models.TextChoices):
+        BARU = "baru", _("Belum Terverifikasi")
+        TERTUNDA = "tertunda", _("Tertunda")
+        TERVERIFIKASI = "terverifikasi", _("Terverifikasi")
+        TERDISPOSISI = "terdisposisi", _("Terdisposisi Belum Ditindaklanjuti")
+        DIPROSES = "diproses", _("Terdisposisi Sedang Diproses")
+        SELESAI = "selesai", _("Terdisposisi Selesai")
+        DITUTUP = "ditutup", _("Selesai dan Ditutup")
+        ARSIP = "arsip", _("Arsip")
+
+    OPEN_STATES = (State.BARU, State.TERTUNDA, State.TERVERIFIKASI, State.TERDISPOSISI, State.DIPROSES)
+    FINAL_STATES = (State.DITUTUP, State.ARSIP)
+
+    class Privacy(models.TextChoices):
+        PUBLIC = "publik", _("Publik")
+        RAHASIA = "rahasia", _("Rahasia (isi dan identitas hanya untuk petugas yang menangani)")
+        ANONIM = "anonim", _("Anonim (identitas pelapor tidak ditampilkan kepada siapa pun)")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Situs web")
+        API = "api", _("API")
+        OPEN311 = "open311", _("Open311")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("SMS")
+        TELEGRAM = "telegram", _("Telegram")
+        EMAIL = "email", _("Surel")
+        TELEPON = "telepon", _("Telepon (call center)")
+        LOKET = "loket", _("Loket (tatap muka)")
+        IMPORT = "import", _("Impor data lama")
+
+    class Weight(models.TextChoices):
+        RINGAN = "ringan", _("Ringan")
+        NORMATIF = "normatif", _("Normatif")
+        TANPA_INVESTIGASI = "tanpa_investigasi", _("Tidak berkadar pengawasan (tanpa investigasi)")
+        INVESTIGASI = "investigasi", _("Berkadar pengawasan (dengan investigasi)")
+
+    class ArchiveReason(models.TextChoices):
+        FORMAT = "format", _("Format laporan tidak sesuai / tidak lengkap")
+        UMUM = "umum", _("Terlalu umum, tidak dapat ditindaklanjuti")
+        BUKAN_PELAYANAN = "bukan_pelayanan", _("Bukan tentang pelayanan publik")
+        DUPLIKAT = "duplikat", _("Duplikat laporan lain")
+        SARA = "sara", _("Mengandung ujaran kebencian, SARA atau spam")
+        TIDAK_DIJAWAB = "tidak_dijawab", _("Pelapor tidak melengkapi informasi")
+        LAINNYA = "lainnya", _("Alasan lain")
+
+    tracking_number = models.CharField(_("nomor laporan"), max_length=9, unique=True, default=new_tracking_number)
+    secret = models.CharField(_("kunci rahasia pelapor"), max_length=40, unique=True, default=new_secret)
+    type = models.CharField(_("jenis laporan"), max_length=12, choices=Type.choices, default=Type.PENGADUAN)
+    title = models.CharField(_("judul"), max_length=200)
+    description = models.TextField(_("isi laporan"))
+    category = models.ForeignKey(
+        Category, verbose_name=_("kategori"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    service_name = models.CharField(_("layanan yang dilaporkan"), max_length=200, blank=True)
+    weight = models.CharField(_("bobot"), max_length=20, choices=Weight.choices, default=Weight.NORMATIF)
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah kejadian"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("alamat / lokasi"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    occurred_on = models.DateField(_("tanggal kejadian"), null=True, blank=True)
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices, default=Channel.WEB, db_index=True)
+    privacy = models.CharField(_("kerahasiaan"), max_length=8, choices=Privacy.choices, default=Privacy.PUBLIC)
+    reporter = models.ForeignKey(
+        Citizen, verbose_name=_("pelapor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh petugas"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    admin_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("admin yang memverifikasi"),
+        on_delete=models.PROTECT,
+        related_name="administered_reports",
+        help_text=_("Pemerintah daerah yang memverifikasi dan mendisposisikan laporan ini."),
+    )
+    state = models.CharField(_("status"), max_length=14, choices=State.choices, default=State.BARU, db_index=True)
+    state_before_pause = models.CharField(max_length=14, choices=State.choices, blank=True)
+    archive_reason = models.CharField(_("alasan arsip"), max_length=20, choices=ArchiveReason.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplikat dari"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("diterima"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("didisposisikan"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("tanggapan pertama"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
+    rating_comment = models.TextField(_("komentar penilaian"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("dibuka kembali"), default=0)
+    support_count = models.PositiveIntegerField(_("saya juga mengalami"), default=0)
+    version = models.PositiveIntegerField(default=1, help_text="optimistic lock: bumped by every transition")
+
+    class Meta:
+        verbose_name = _("laporan")
+        verbose_name_plural = _("laporan")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["admin_agency", "state"]),
+            models.Index(fields=["privacy", "state", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("reports:public-detail", args=[self.tracking_number])
+
+    @property
+    def public_status(self) -> str:
+        """The LAPOR! status label shown to the public."""
+        return PUBLIC_STATUS[self.state]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_public(self) -> bool:
+        return self.privacy != self.Privacy.RAHASIA and self.state != self.State.ARSIP
+
+    def reporter_url(self):
+        from django.urls import reverse
+
+        return reverse("reports:reporter", args=[self.tracking_number, self.secret])
+
+
+PUBLIC_STATUS = {
+    Report.State.BARU: _("Belum Terverifikasi"),
+    Report.State.TERTUNDA: _("Tertunda"),
+    Report.State.TERVERIFIKASI: _("Terverifikasi / Terdisposisi Belum Ditindaklanjuti"),
+    Report.State.TERDISPOSISI: _("Terverifikasi / Terdisposisi Belum Ditindaklanjuti"),
+    Report.State.DIPROSES: _("Terdisposisi Sedang Diproses"),
+    Report.State.SELESAI: _("Terdisposisi Selesai"),
+    Report.State.DITUTUP: _("Terdisposisi Selesai"),
+    Report.State.ARSIP: _("Arsip"),
+}
+
+
+class Disposition(models.Model):
+    """A dispatch (disposisi) of a report to one agency. A report may be with several agencies at once; a
+    forward (bukan wewenang) closes this row and opens one for the new agency."""
+
+    class State(models.TextChoices):
+        MENUNGGU = "menunggu", _("Menunggu tanggapan")
+        DITERIMA = "diterima", _("Diterima")
+        DIPROSES = "diproses", _("Sedang diproses")
+        SELESAI = "selesai", _("Selesai")
+        DITERUSKAN = "diteruskan", _("Diteruskan ke instansi lain")
+        DIKEMBALIKAN = "dikembalikan", _("Dikembalikan ke admin")
+
+    ACTIVE_STATES = (State.MENUNGGU, State.DITERIMA, State.DIPROSES, State.SELESAI)
+
+    report = models.ForeignKey(Report, verbose_name=_("laporan"), on_delete=models.CASCADE, related_name="dispositions")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="dispositions"
+    )
+    state = models.CharField(_("status"), max_length=12, choices=State.choices, default=State.MENUNGGU, db_index=True)
+    forwarded_from = models.ForeignKey(
+        "self", verbose_name=_("diteruskan dari"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("catatan disposisi"), blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dispatched_at = models.DateTimeField(_("didisposisikan"), auto_now_add=True)
+    first_response_at = models.DateTimeField(_("tanggapan pertama"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disposisi")
+        verbose_name_plural = _("disposisi")
+        ordering = ["dispatched_at"]
+        indexes = [models.Index(fields=["agency", "state"])]
+
+    def __str__(self):
+        return f"{self.report.tracking_number} → {self.agency}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+
+class ReportEvent(models.Model):
+    """One entry of a report's timeline: a transition or an update, with who, when, what and the clock effect."""
+
+    class Stage(models.TextChoices):
+        VERIFIKASI = "verifikasi", _("Verifikasi")
+        CEK_LAPANGAN = "cek_lapangan", _("Cek lapangan")
+        PENGERJAAN = "pengerjaan", _("Pengerjaan")
+        SELESAI = "selesai", _("Selesai")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("aksi"), max_length=20, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_kind = models.CharField(_("jenis pelaku"), max_length=10)  # admin, agency, reporter, public, system
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    disposition = models.ForeignKey(Disposition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_state = models.CharField(max_length=14, blank=True)
+    to_state = models.CharField(max_length=14, blank=True)
+    stage = models.CharField(_("tahap"), max_length=14, choices=Stage.choices, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    is_public = models.BooleanField(_("tampil untuk publik"), default=False)
+    clock_effect = models.CharField(_("efek tenggat"), max_length=200, blank=True)
+    deadline_at = models.DateTimeField(_("tenggat"), null=True, blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("riwayat laporan")
+        verbose_name_plural = _("riwayat laporan")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report.tracking_number} {self.action}"
+
+
+def attachment_path(instance, filename):
+    return f"lampiran/{instance.report.created_at:%Y/%m}/{instance.report.tracking_number}/{secrets.token_hex(8)}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF. The type is checked by content, images are re-encoded without metadata (EXIF/GPS) before
+    they are stored, so nobody can ever download the original."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(ReportEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField(_("berkas"), upload_to=attachment_path)
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    by_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lampiran")
+        verbose_name_plural = _("lampiran")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Support(models.Model):
+    """ "Saya juga mengalami" (me too): one per browser session or citizen."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="unique_support")]
+
+
+class Follower(models.Model):
+    """Someone who asked to be told by email of a report's public updates."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField()
+    is_reporter = models.BooleanField(default=False, help_text="gets the reporter's secret link")
+    token = models.CharField(max_length=40, default=new_secret, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "email"], name="unique_follower")]
+
+    def __str__(self):
+        return self.email

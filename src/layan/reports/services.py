@@ -1,0 +1,252 @@
+"""Intake and queries of reports. One intake for every channel: web form, call centre, API, Open311,
+WhatsApp/SMS/Telegram/email all end in :func:`submit_report`."""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layan.core import permissions
+from layan.core.models import Agency, Citizen, Region
+from layan.deadlines import services as clocks
+from layan.deadlines.models import Clock, Step
+
+from .attachments import save_attachment
+from .models import Category, Disposition, Follower, Report, ReportEvent, Support
+
+
+@dataclass
+class ReporterInfo:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    nik: str = ""
+    user: object = None
+
+
+@dataclass
+class NewReport:
+    title: str
+    description: str
+    type: str = Report.Type.PENGADUAN
+    category: Category | None = None
+    region: Region | None = None
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    occurred_on: dt.date | None = None
+    privacy: str = Report.Privacy.PUBLIC
+    service_name: str = ""
+    admin_agency: Agency | None = None
+    attachments: list = field(default_factory=list)  # (ContentFile, content_type, original name) from clean_upload
+
+
+def admin_agency_for(region: Region | None) -> Agency:
+    """The government whose admin desk verifies a report from ``region``: the most local regional government
+    (pemda) serving it, else the configured or first provincial one."""
+    if region is not None:
+        pemdas = Agency.objects.filter(is_active=True, kind=Agency.Kind.PEMDA, regions__code__in=region.ancestor_codes)
+        best = max(pemdas, key=lambda a: max(len(r.code) for r in a.regions.all()), default=None)
+        if best is not None:
+            return best
+    fallback = Agency.objects.filter(is_active=True, kind=Agency.Kind.PEMDA).order_by("level", "pk")
+    slug = getattr(settings, "LAYAN_DEFAULT_ADMIN_AGENCY", "")
+    agency = (fallback.filter(slug=slug).first() if slug else None) or fallback.first()
+    if agency is None:
+        raise ValidationError(_("Belum ada pemerintah daerah yang menerima laporan. Hubungi administrator."))
+    return agency
+
+
+def find_or_create_citizen(info: ReporterInfo) -> Citizen | None:
+    if not (info.name or info.phone or info.email or info.user):
+        return None
+    citizen = None
+    if info.user is not None and getattr(info.user, "is_authenticated", False):
+        citizen = Citizen.objects.filter(user=info.user).first()
+    if citizen is None and info.phone:
+        citizen = Citizen.objects.filter(phone=info.phone).order_by("pk").first()
+    if citizen is None and info.email and not info.phone:
+        citizen = Citizen.objects.filter(email__iexact=info.email, phone="").order_by("pk").first()
+    if citizen is None:
+        citizen = Citizen(user=info.user if getattr(info.user, "is_authenticated", False) else None)
+    for name in ("name", "phone", "email", "nik"):
+        value = getattr(info, name)
+        if value and not getattr(citizen, name):
+            setattr(citizen, name, value)
+    citizen.full_clean(exclude=["user"])
+    citizen.save()
+    return citizen
+
+
+@transaction.atomic
+def submit_report(
+    new: NewReport,
+    *,
+    channel: str = Report.Channel.WEB,
+    reporter: ReporterInfo | None = None,
+    entered_by=None,
+    at: dt.datetime | None = None,
+) -> Report:
+    """Store a new report, start its verification clock and record the first timeline entry."""
+    at = at or timezone.now()
+    if not new.title.strip() or not new.description.strip():
+        raise ValidationError(_("Judul dan isi laporan wajib diisi."))
+    if len(new.attachments) > settings.LAYAN_ATTACHMENTS_PER_REPORT:
+        raise ValidationError(_("Paling banyak %(n)s lampiran.") % {"n": settings.LAYAN_ATTACHMENTS_PER_REPORT})
+    citizen = find_or_create_citizen(reporter) if reporter else None
+    report = Report(
+        type=new.type,
+        title=new.title.strip(),
+        description=new.description.strip(),
+        category=new.category,
+        region=new.region,
+        address=new.address,
+        latitude=new.latitude,
+        longitude=new.longitude,
+        occurred_on=new.occurred_on,
+        privacy=new.privacy,
+        service_name=new.service_name,
+        channel=channel,
+        reporter=citizen,
+        entered_by=entered_by,
+        admin_agency=new.admin_agency or admin_agency_for(new.region),
+    )
+    for _attempt in range(5):  # a clash of random tracking numbers is astronomically rare, but handled
+        try:
+            with transaction.atomic():
+                report.save()
+            break
+        except IntegrityError:
+            report.pk = None
+            report.tracking_number = Report._meta.get_field("tracking_number").default()
+    else:
+        raise IntegrityError("could not allocate a tracking number")
+    Report.objects.filter(pk=report.pk).update(created_at=at)
+    report.created_at = at
+    clock = clocks.start_clock(report, Step.VERIFICATION, report.admin_agency, at=at)
+    note = _("Laporan diterima melalui %(channel)s.") % {"channel": report.get_channel_display()}
+    event = ReportEvent.objects.create(
+        report=report,
+        action="submit",
+        actor=entered_by,
+        actor_kind="reporter" if not entered_by else "intake",
+        to_state=report.state,
+        note=note,
+        is_public=True,
+        clock_effect="start:verification",
+        deadline_at=clock.due_at,
+    )
+    ReportEvent.objects.filter(pk=event.pk).update(created_at=at)
+    for content, content_type, name in new.attachments:
+        save_attachment(report, content, content_type, name, event=event)
+    if reporter and reporter.email:  # the reporter hears of every public update, anonymous or not
+        Follower.objects.update_or_create(report=report, email=reporter.email.lower(), defaults={"is_reporter": True})
+    from .notifications import queue_notifications
+
+    queue_notifications(event)
+    return report
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+
+def public_reports():
+    """Reports the public may see: not confidential, not archived."""
+    return Report.objects.exclude(privacy=Report.Privacy.RAHASIA).exclude(state=Report.State.ARSIP)
+
+
+def staff_reports(user):
+    """Reports a staff member may read: those of their admin agencies and those dispatched to their agencies."""
+    scope = permissions.agency_scope(user, permissions.REPORT_VIEW)
+    if scope is permissions.EVERYTHING:
+        return Report.objects.all()
+    if not scope:
+        return Report.objects.none()
+    dispatched = Disposition.objects.filter(agency_id__in=scope).values("report_id")
+    return Report.objects.filter(Q(admin_agency_id__in=scope) | Q(pk__in=dispatched))
+
+
+def reporter_visible_to(user, report: Report) -> bool:
+    """Whether ``user`` may see who reported: never for anonymous reports; for others, staff who may read it."""
+    if report.privacy == Report.Privacy.ANONIM or report.reporter_id is None:
+        return False
+    from .workflow import can_view
+
+    return user is not None and user.is_authenticated and can_view(user, report)
+
+
+def content_visible(user, report: Report, *, is_reporter=False) -> bool:
+    """The report's text and attachments: public unless confidential (rahasia), then only the handling staff."""
+    if is_reporter or report.privacy != Report.Privacy.RAHASIA:
+        return True
+    from .workflow import can_view
+
+    return user is not None and user.is_authenticated and can_view(user, report)
+
+
+def search(queryset, text: str):
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("title", "description", "address", config="simple")
+        return queryset.annotate(_search=vector).filter(
+            Q(_search=SearchQuery(text, config="simple", search_type="websearch"))
+            | Q(tracking_number__iexact=text.upper())
+        )
+    condition = Q(tracking_number__iexact=text.upper())
+    words = Q()
+    for word in text.split()[:8]:
+        words &= Q(title__icontains=word) | Q(description__icontains=word) | Q(address__icontains=word)
+    return queryset.filter(condition | words)
+
+
+def overdue_report_ids():
+    return Clock.objects.filter(status=Clock.Status.RUNNING, due_at__lt=timezone.now()).values("report_id")
+
+
+def find_for_caller(query: str):
+    """Call centre lookup: by tracking number, or by the caller's phone number."""
+    from phonenumber_field.phonenumber import to_python
+
+    query = (query or "").strip()
+    if not query:
+        return Report.objects.none()
+    by_number = Report.objects.filter(tracking_number__iexact=query.upper())
+    phone = to_python(query, region="ID")
+    if phone and phone.is_valid():
+        return by_number | Report.objects.filter(reporter__phone=phone.as_e164)
+    return by_number
+
+
+def add_support(report: Report, key: str) -> bool:
+    """ "Saya juga mengalami": count one per key (session or citizen); returns False if already counted."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            Support.objects.create(report=report, key=digest)
+    except IntegrityError:
+        return False
+    Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+    report.refresh_from_db(fields=["support_count"])
+    return True
+
+
+def follow(report: Report, email: str) -> Follower:
+    follower, _created = Follower.objects.get_or_create(report=report, email=email.strip().lower())
+    return follower
+
+
+def timeline(report: Report, *, public_only: bool):
+    events = report.events.select_related("actor", "agency").prefetch_related("attachments")
+    return events.filter(is_public=True) if public_only else events
