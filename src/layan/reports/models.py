@@ -289,7 +289,9 @@ class ReportEvent(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"lampiran/{instance.report.created_at:%Y/%m}/{instance.report.tracking_number}/{secrets.token_hex(8)}"
+    """Random names under the report's folder: a guessed URL leads nowhere (files are served through a view)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"lampiran/{instance.report.tracking_number}/{secrets.token_hex(8)}.{ext}"
 
 
 class Attachment(models.Model):
@@ -327,6 +329,9 @@ class Support(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "key"], name="unique_support")]
+
+    def __str__(self):
+        return f"{self.report_id}:{self.key[:8]}"
 
 
 class Follower(models.Model):
