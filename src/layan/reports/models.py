@@ -348,3 +348,19 @@ class Follower(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class PendingUpload(models.Model):
+    """An attachment already checked and cleaned while the rest of the form had an error: the form carries its
+    token so the citizen does not have to pick the photo again. Turned into an Attachment on submit; old ones
+    are deleted by ``layan cleanup_uploads``."""
+
+    token = models.CharField(max_length=40, unique=True, default=new_secret)
+    file = models.FileField(upload_to="sementara/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.original_name
