@@ -500,7 +500,6 @@ TRANSITIONS: dict[str, Transition] = {
             OPEN + (S.SELESAI,),
             STAFF,
             _internal_note,
-            P.REPORT_VIEW,
             public=False,
         ),
     ]
@@ -534,8 +533,8 @@ def check(report: Report, action: str, actor: Actor, disposition: Disposition | 
         if disposition.state not in transition.disposition_states:
             raise TransitionError(_("Disposisi ini sudah tidak dapat diubah."))
         allowed = user is not None and permissions.has_perm(user, transition.perm, disposition.agency_id)
-    else:  # STAFF
-        allowed = user is not None and can_view(user, report)
+    else:  # STAFF: those who act on the report (its admins, its agencies), not read-only oversight
+        allowed = user is not None and can_act(user, report)
     if not allowed:
         raise TransitionError(_("Anda tidak berwenang melakukan aksi ini pada laporan ini."))
     return transition
@@ -547,6 +546,13 @@ def can_view(user, report: Report) -> bool:
     if report.admin_agency_id in scope:
         return True
     return any(agency_id in scope for agency_id in report.dispositions.values_list("agency_id", flat=True))
+
+
+def can_act(user, report: Report) -> bool:
+    if permissions.has_perm(user, permissions.REPORT_VERIFY, report.admin_agency_id):
+        return True
+    agencies = report.dispositions.filter(state__in=Disposition.ACTIVE_STATES).values_list("agency_id", flat=True)
+    return any(permissions.has_perm(user, permissions.REPORT_RESPOND, agency_id) for agency_id in agencies)
 
 
 def allowed_actions(report: Report, actor: Actor, disposition: Disposition | None = None) -> list[Transition]:
@@ -576,11 +582,13 @@ def perform(
     nothing is saved. Invalid data raises ValidationError, a refused action TransitionError.
     """
     at = at or timezone.now()
-    locked = Report.objects.select_for_update().select_related("admin_agency", "region").get(pk=report.pk)
+    locked = Report.objects.select_for_update(of=("self",)).select_related("admin_agency", "region").get(pk=report.pk)
     if version is not None and int(version) != locked.version:
         raise ConcurrentChange()
     if disposition is not None:
-        disposition = Disposition.objects.select_for_update().select_related("agency").get(pk=disposition.pk)
+        disposition = (
+            Disposition.objects.select_for_update(of=("self",)).select_related("agency").get(pk=disposition.pk)
+        )
     transition = check(locked, action, actor, disposition)
     from_state = locked.state
     outcome = transition.effect(locked, actor, data, at, disposition)

@@ -118,6 +118,8 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if env.str("EMAIL_FILE_PATH", default=""):  # for filemail://, as an absolute path
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Layan <no-reply@layan.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

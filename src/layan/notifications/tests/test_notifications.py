@@ -1,0 +1,113 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import override_settings
+
+from layan.core.models import Region
+from layan.notifications.models import Notification
+from layan.notifications.services import build_notifications, deliver
+from layan.reports.services import NewReport, ReporterInfo, follow, submit_report
+from layan.reports.workflow import Actor, perform
+
+
+def new_report(email="warga@example.com", privacy="publik"):
+    return submit_report(
+        NewReport(
+            title="Saluran tersumbat",
+            description="Air meluap ke jalan tiap hujan.",
+            region=Region.objects.get(code="35.78.05.1001"),
+            privacy=privacy,
+        ),
+        reporter=ReporterInfo(name="Budi", email=email),
+    )
+
+
+@pytest.mark.django_db
+def test_reporter_gets_secret_link_follower_gets_public_page(demo_agencies, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = new_report()
+    assert len(mail.outbox) == 1
+    assert report.tracking_number in mail.outbox[0].subject
+    assert report.secret in mail.outbox[0].body
+    follow(report, "tetangga@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(report, "verify", Actor(user=staff("admin.surabaya")), agencies=[demo_agencies["dsdabm-sby"]])
+    to_neighbour = [m for m in mail.outbox if m.to == ["tetangga@example.com"]]
+    assert to_neighbour and all(report.secret not in m.body for m in to_neighbour)
+    assert all(f"/laporan/{report.tracking_number}/" in m.body for m in to_neighbour)
+
+
+@pytest.mark.django_db
+def test_internal_events_notify_nobody(demo_agencies, staff, django_capture_on_commit_callbacks):
+    report = new_report()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(report, "note", Actor(user=staff("admin.surabaya")), note="internal")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_confidential_report_notifies_only_the_reporter(demo_agencies, staff, django_capture_on_commit_callbacks):
+    report = new_report(privacy="rahasia")
+    follow(report, "orang-lain@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(report, "verify", Actor(user=staff("admin.surabaya")))
+    assert [m.to for m in mail.outbox] == [["warga@example.com"]]
+
+
+@pytest.mark.django_db
+def test_failed_send_is_recorded_retried_and_never_sent_twice(demo_agencies):
+    report = new_report()
+    event = report.events.get()
+    (notification,) = build_notifications(event)
+    with override_settings(EMAIL_BACKEND="layan.notifications.tests.failing_backend.FailingBackend"):
+        assert deliver(notification) is False
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.PENDING and notification.attempts == 1
+    assert "SMTP down" in notification.last_error
+    mail.outbox.clear()
+    assert deliver(notification) is True
+    assert deliver(notification) is True  # already sent: nothing more goes out
+    assert len(mail.outbox) == 1
+    assert build_notifications(event)[0].pk == notification.pk  # rebuilding does not duplicate
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_process_sends_queued_notifications(demo_agencies, tmp_path):
+    """The transition only queues; a separate `layan worker` process delivers."""
+    with override_settings(
+        TASKS={
+            "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications", "sweeps"]}
+        }
+    ):
+        report = new_report()
+    assert not Notification.objects.exists()  # nothing sent inside the request
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        url = (
+            f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "EMAIL_URL": "filemail://",
+        "EMAIL_FILE_PATH": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "layan.settings.demo",
+        "LAYAN_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "layan", "worker", "--batch"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    notification = Notification.objects.get(event__report=report)
+    assert notification.status == Notification.Status.SENT
+    sent_files = list(tmp_path.glob("*.log"))
+    assert sent_files and report.tracking_number in sent_files[0].read_text()
