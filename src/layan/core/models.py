@@ -8,6 +8,7 @@ Glossary (Indonesian terms kept in code where they are the official ones):
 - penghubung: the agency's liaison officer who writes the answers; pimpinan: the head of the agency.
 """
 
+import copy
 import datetime
 
 from django.contrib.auth.models import AbstractUser
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .nik import validate_nik
-from .regions import TIMEZONE_ABBREVIATIONS, WIB
+from .regions import DEFAULT_WORKING_HOURS, TIMEZONE_ABBREVIATIONS, WIB
 
 
 class Region(models.Model):
@@ -62,8 +63,7 @@ class Region(models.Model):
 
 def default_working_hours():
     """Monday-Thursday 07.30-16.00 and Friday 07.30-16.30, the common local-government schedule."""
-    day = ["07:30", "16:00"]
-    return {"0": day, "1": day, "2": day, "3": day, "4": ["07:30", "16:30"]}
+    return copy.deepcopy(DEFAULT_WORKING_HOURS)
 
 
 class Agency(models.Model):

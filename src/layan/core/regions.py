@@ -23,6 +23,17 @@ PROVINCE_TIMEZONES = {
 TIMEZONE_ABBREVIATIONS = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}
 
 
+# The common local-government office hours: Monday-Thursday 07.30-16.00, Friday 07.30-16.30
+# (0 = Monday ... 6 = Sunday; a day without an entry is closed).
+DEFAULT_WORKING_HOURS = {
+    "0": ["07:30", "16:00"],
+    "1": ["07:30", "16:00"],
+    "2": ["07:30", "16:00"],
+    "3": ["07:30", "16:00"],
+    "4": ["07:30", "16:30"],
+}
+
+
 def timezone_for_code(code: str) -> str:
     """The IANA time zone of the region with this Kemendagri code (decided by its province)."""
     return PROVINCE_TIMEZONES.get(code[:2], WIB)

@@ -48,14 +48,8 @@ import holidays as holidays_lib
 
 UTC = dt.UTC
 
-# Mirrors layan.core.models.default_working_hours (kept here so this module imports without Django).
-DEFAULT_WORKING_HOURS = {
-    "0": ["07:30", "16:00"],
-    "1": ["07:30", "16:00"],
-    "2": ["07:30", "16:00"],
-    "3": ["07:30", "16:00"],
-    "4": ["07:30", "16:30"],
-}
+from layan.core.regions import DEFAULT_WORKING_HOURS  # noqa: E402  (plain module, no Django needed)
+
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 # Upper bound for every day-by-day walk (about five years).

@@ -81,9 +81,10 @@ def test_demo_command_twice_is_safe(tmp_path):
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
     assert "0 created, 0 updated" in second.stdout
-    first_summary = [line for line in first.stdout.splitlines() if line.startswith("Demo data")]
-    second_summary = [line for line in second.stdout.splitlines() if line.startswith("Demo data")]
+    first_summary = [line for line in first.stdout.splitlines() if line.startswith("Demo data (core)")]
+    second_summary = [line for line in second.stdout.splitlines() if line.startswith("Demo data (core)")]
     assert first_summary == second_summary
+    assert "320 reports" in first.stdout and "reports already present, none added" in second.stdout
 
 
 @pytest.mark.django_db
