@@ -225,7 +225,9 @@ def find_for_caller(query: str):
     by_number = Report.objects.filter(tracking_number__iexact=query.upper())
     phone = to_python(query, region="ID")
     if phone and phone.is_valid():
-        return by_number | Report.objects.filter(reporter__phone=phone.as_e164)
+        # Never by phone for anonymous reports: that would tell the officer who made them.
+        by_phone = Report.objects.filter(reporter__phone=phone.as_e164).exclude(privacy=Report.Privacy.ANONIM)
+        return by_number | by_phone
     return by_number
 
 

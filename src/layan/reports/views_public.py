@@ -1,39 +1,476 @@
-"""Pages for citizens and the public. PLACEHOLDERS: being written."""
+"""Pages for citizens and the public: the report form, the confirmation, tracking, the reporter's own page (by
+its secret link), the public list and detail, "Saya juga mengalami", following a report, and attachments.
 
-from django.http import Http404
+Every page works without JavaScript; htmx (when loaded) only swaps the region selects of the report form in place.
+The reporter's identity is never shown on these pages: the public sees at most "Pelapor: disamarkan".
+"""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from layan.deadlines.models import Step
+from layan.deadlines.services import report_clocks
+
+from . import services, workflow
+from .attachments import clean_upload, save_attachment
+from .forms_public import (
+    ACTION_FORMS,
+    FollowForm,
+    PublicFilterForm,
+    ReportForm,
+    TrackForm,
+    region_labels,
+    states_for_status,
+)
+from .models import Attachment, PendingUpload, Report
+from .workflow import Actor, ConcurrentChange, TransitionError
+
+PAGE_SIZE = 25
+ACTION_ORDER = ("add_info", "confirm", "reopen", "rate")
+REPORT_RELATED = ("region", "category", "admin_agency")
 
 
-def submit(request, *args, **kwargs):
-    raise Http404
+def _private(response):
+    """Pages reached by a secret link: never cached, never indexed, never leak the link to another site as a
+    referrer. ("no-referrer" would also make browsers send ``Origin: null`` with the page's own forms, which
+    Django's CSRF check rightly refuses; "same-origin" keeps the link inside the site.)"""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
-def submitted(request, *args, **kwargs):
-    raise Http404
+def _report_by_secret(number, secret):
+    report = get_object_or_404(Report.objects.select_related(*REPORT_RELATED), tracking_number=number.upper())
+    if not constant_time_compare(secret, report.secret):
+        raise Http404
+    return report
 
 
-def track(request, *args, **kwargs):
-    raise Http404
+def _region_label(report):
+    return region_labels([report.region]).get(report.region_id, "") if report.region_id else ""
 
 
-def reporter_page(request, *args, **kwargs):
-    raise Http404
+# --- submitting a report ----------------------------------------------------------------------------------------
 
 
-def public_list(request, *args, **kwargs):
-    raise Http404
+def _pending_from_post(post) -> list[PendingUpload]:
+    """The uploads already kept from an earlier attempt, minus those the citizen ticked to remove."""
+    removed = set(post.getlist("remove_upload"))
+    tokens = [t for t in post.getlist("pending_upload") if t and t not in removed][:20]
+    by_token = {p.token: p for p in PendingUpload.objects.filter(token__in=tokens)}
+    for token in removed:
+        upload = PendingUpload.objects.filter(token=token).first()
+        if upload is not None:
+            _discard(upload)
+    kept = [by_token[t] for t in dict.fromkeys(tokens) if t in by_token]
+    return kept[: settings.LAYAN_ATTACHMENTS_PER_REPORT]
 
 
-def public_detail(request, *args, **kwargs):
-    raise Http404
+def _discard(upload: PendingUpload):
+    upload.file.delete(save=False)
+    upload.delete()
 
 
-def support(request, *args, **kwargs):
-    raise Http404
+def _keep(cleaned) -> list[PendingUpload]:
+    """Store checked uploads (content, type, name from clean_upload) so the form can carry their tokens."""
+    kept = []
+    for content, content_type, name in cleaned:
+        upload = PendingUpload(original_name=name, content_type=content_type, size=content.size)
+        upload.file.save(content.name, content, save=False)
+        upload.save()
+        kept.append(upload)
+    return kept
 
 
-def follow(request, *args, **kwargs):
-    raise Http404
+def _clean_new_uploads(files, room: int):
+    """Check each new file; return (cleaned tuples, error messages). ``room`` is how many more may be attached."""
+    cleaned, errors = [], []
+    for uploaded in files:
+        try:
+            item = clean_upload(uploaded)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        if len(cleaned) >= room:
+            errors.append(
+                _("Berkas %(name)s tidak dilampirkan: paling banyak %(n)s lampiran per laporan.")
+                % {"name": item[2], "n": settings.LAYAN_ATTACHMENTS_PER_REPORT}
+            )
+            continue
+        cleaned.append(item)
+    return cleaned, errors
 
 
-def attachment(request, *args, **kwargs):
-    raise Http404
+def _as_attachment(upload: PendingUpload):
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    return ContentFile(data, name=os.path.basename(upload.file.name)), upload.content_type, upload.original_name
+
+
+def _form_page(request, form, pending, upload_errors=(), status=200):
+    limit = settings.LAYAN_ATTACHMENTS_PER_REPORT
+    context = {
+        "form": form,
+        "pending": pending,
+        "upload_errors": list(upload_errors),
+        "room": max(limit - len(pending), 0),
+        "limit": limit,
+        "has_errors": form.is_bound and bool(form.errors),
+        "type_options": form.radio_options("type"),
+        "privacy_options": form.radio_options("privacy"),
+    }
+    return render(request, "reports/public/submit.html", context, status=status)
+
+
+def submit(request):
+    """The report form (``/lapor/``). GET ``?bagian=wilayah`` from htmx returns only the region fieldset."""
+    if request.method != "POST":
+        initial = {k: request.GET.get(k) for k in ("kabkota", "kecamatan", "desa", "type") if request.GET.get(k)}
+        form = ReportForm(initial=initial)
+        if request.GET.get("bagian") == "wilayah" and request.headers.get("HX-Request"):
+            return render(request, "reports/public/_region.html", {"form": form})
+        return _form_page(request, form, [])
+
+    pending = _pending_from_post(request.POST)
+    room = settings.LAYAN_ATTACHMENTS_PER_REPORT - len(pending)
+    cleaned, upload_errors = _clean_new_uploads(request.FILES.getlist("attachments"), room)
+
+    if "pilih" in request.POST:  # a parent region was chosen without JavaScript: redraw, keep everything
+        initial = {key: value for key, value in request.POST.items() if key not in ("pending_upload", "remove_upload")}
+        return _form_page(request, ReportForm(initial=initial), pending + _keep(cleaned), upload_errors)
+
+    form = ReportForm(request.POST, request.FILES)
+    form.is_valid()
+    for message in upload_errors:
+        form.add_error("attachments", message)
+    if form.errors:
+        return _form_page(request, form, pending + _keep(cleaned), status=400)
+
+    data = form.cleaned_data
+    latitude, longitude = form.coordinates()
+    new = services.NewReport(
+        title=data["title"],
+        description=data["description"],
+        type=data["type"],
+        category=data.get("category"),
+        region=data.get("region"),
+        address=data.get("address", ""),
+        latitude=latitude,
+        longitude=longitude,
+        occurred_on=data.get("occurred_on"),
+        privacy=data["privacy"],
+        attachments=[_as_attachment(upload) for upload in pending] + cleaned,
+    )
+    reporter = services.ReporterInfo(
+        name=data.get("name", ""),
+        phone=data["phone"].as_e164 if data.get("phone") else "",
+        email=data.get("email", ""),
+        user=request.user if request.user.is_authenticated else None,
+    )
+    try:
+        report = services.submit_report(new, channel=Report.Channel.WEB, reporter=reporter)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return _form_page(request, form, pending + _keep(cleaned), status=400)
+    for upload in pending:
+        _discard(upload)
+    return redirect("reports:submitted", report.tracking_number, report.secret)
+
+
+def submitted(request, number, secret):
+    """The confirmation: the tracking number, the secret link to keep, and what happens next."""
+    report = _report_by_secret(number, secret)
+    verification = next(
+        (view for view in report_clocks(report, include_stopped=False) if view.clock.step == Step.VERIFICATION), None
+    )
+    context = {
+        "report": report,
+        "reporter_link": request.build_absolute_uri(report.reporter_url()),
+        "verification": verification,
+        "follows_by_email": report.followers.filter(is_reporter=True).exists(),
+    }
+    return _private(render(request, "reports/public/submitted.html", context))
+
+
+# --- tracking and the reporter's page ---------------------------------------------------------------------------
+
+
+def track(request):
+    """Enter a tracking number: a public report opens its public page; anything else gets one neutral answer."""
+    form = TrackForm(request.GET or None)
+    not_found = False
+    if form.is_bound and form.is_valid():
+        number = form.cleaned_data["nomor"]
+        if services.public_reports().filter(tracking_number=number).exists():
+            return redirect("reports:public-detail", number)
+        not_found = True
+    return render(request, "reports/public/track.html", {"form": form, "not_found": not_found})
+
+
+def _reporter_timeline(report):
+    """The public timeline plus the reporter's own additional information (not public)."""
+    return services.timeline(report, public_only=False).filter(Q(is_public=True) | Q(action="add_info"))
+
+
+def _reporter_attachments(report):
+    return (
+        report.attachments.filter(Q(event__isnull=True) | Q(event__is_public=True) | Q(event__action="add_info"))
+        .select_related("event")
+        .order_by("pk")
+    )
+
+
+def reporter_page(request, number, secret):
+    """The reporter's own view by the secret link: everything public plus their own additions, and their actions."""
+    report = _report_by_secret(number, secret)
+    actor = Actor(reporter_secret=secret)
+    allowed = {t.action for t in workflow.allowed_actions(report, actor)}
+    if report.rating is not None:
+        allowed.discard("rate")
+    forms = {name: ACTION_FORMS[name](prefix=name) for name in ACTION_ORDER if name in allowed}
+    action_error, status = "", 200
+
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTION_FORMS:
+            raise Http404
+        form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
+        forms[action] = form
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1  # a form without its version cannot prove it saw the current report
+        if form.is_valid():
+            try:
+                _perform_reporter_action(report, action, actor, version, form, request.FILES)
+            except ConcurrentChange as exc:
+                action_error = str(exc.message)
+            except TransitionError as exc:
+                action_error = str(exc.message)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, SUCCESS_MESSAGES[action])
+                return redirect(report.reporter_url())
+            report.refresh_from_db()
+        status = 409 if action_error else 400
+        forms = {name: forms[name] for name in ACTION_ORDER if name in forms}
+
+    last_pend = None
+    if report.state == Report.State.TERTUNDA:
+        last_pend = report.events.filter(action="pend").order_by("-created_at", "-pk").first()
+    context = {
+        "report": report,
+        "secret": secret,
+        "region_label": _region_label(report),
+        "clocks": report_clocks(report),
+        "events": _reporter_timeline(report),
+        "attachments": _reporter_attachments(report),
+        "actions": [(name, form, *ACTION_TEXTS[name]) for name, form in forms.items()],
+        "action_error": action_error,
+        "last_pend": last_pend,
+        # what the reporter is asked to do comes first; adding information otherwise follows the report
+        "actions_first": report.state in (Report.State.TERTUNDA, Report.State.SELESAI, Report.State.DITUTUP),
+        "posted_action": request.POST.get("action", "") if request.method == "POST" else "",
+    }
+    return _private(render(request, "reports/public/reporter.html", context, status=status))
+
+
+SUCCESS_MESSAGES = {
+    "add_info": gettext_lazy("Informasi tambahan Anda sudah terkirim kepada petugas."),
+    "confirm": gettext_lazy("Terima kasih. Laporan Anda telah dikonfirmasi selesai."),
+    "reopen": gettext_lazy("Laporan dibuka kembali dan dikirim lagi kepada instansi yang menangani."),
+    "rate": gettext_lazy("Terima kasih atas penilaian Anda."),
+}
+
+# (heading, explanation, button) of each reporter action on the reporter's page
+ACTION_TEXTS = {
+    "add_info": (
+        gettext_lazy("Tambah informasi"),
+        gettext_lazy("Lengkapi laporan Anda, misalnya dengan lokasi yang lebih tepat atau foto baru."),
+        gettext_lazy("Kirim informasi"),
+    ),
+    "confirm": (
+        gettext_lazy("Sudah selesai?"),
+        gettext_lazy(
+            "Instansi menyatakan tindak lanjut sudah selesai. Jika masalah Anda memang sudah beres, konfirmasi di sini."
+        ),
+        gettext_lazy("Ya, laporan sudah selesai"),
+    ),
+    "reopen": (
+        gettext_lazy("Belum selesai?"),
+        gettext_lazy("Jika masalahnya belum beres, jelaskan apa yang belum selesai. Laporan akan dibuka kembali."),
+        gettext_lazy("Buka kembali laporan"),
+    ),
+    "rate": (
+        gettext_lazy("Beri penilaian"),
+        gettext_lazy("Seberapa puas Anda dengan penanganan laporan ini?"),
+        gettext_lazy("Kirim penilaian"),
+    ),
+}
+
+
+def _perform_reporter_action(report, action, actor, version, form, files):
+    data = form.workflow_data()
+    cleaned = []
+    if action == "add_info":
+        existing = report.attachments.filter(by_staff=False).count()
+        room = max(settings.LAYAN_ATTACHMENTS_PER_REPORT - existing, 0)
+        cleaned, errors = _clean_new_uploads(files.getlist(f"{action}-attachments"), room)
+        if errors:
+            raise ValidationError(errors)
+    event = workflow.perform(report, action, actor, version=version, **data)
+    for content, content_type, name in cleaned:
+        save_attachment(report, content, content_type, name, event=event)
+
+
+# --- public list and detail -------------------------------------------------------------------------------------
+
+
+def public_list(request):
+    form = PublicFilterForm(request.GET or None)
+    reports = services.public_reports().select_related("region", "category").order_by("-created_at", "-pk")
+    filtered = False
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
+        if data.get("status"):
+            reports = reports.filter(state__in=states_for_status(data["status"]))
+        if data.get("type"):
+            reports = reports.filter(type=data["type"])
+        if data.get("kategori"):
+            reports = reports.filter(category__slug=data["kategori"])
+        if data.get("wilayah"):
+            code = data["wilayah"]
+            reports = reports.filter(Q(region__code=code) | Q(region__code__startswith=code + "."))
+        if data.get("kanal"):
+            reports = reports.filter(channel=data["kanal"])
+        if data.get("q"):
+            reports = services.search(reports, data["q"])
+        filtered = form.is_filtered
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = region_labels([r.region for r in page.object_list if r.region_id])
+    for report in page.object_list:
+        report.region_label = labels.get(report.region_id, "")
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    context = {"form": form, "page": page, "query": query, "filtered": filtered}
+    return render(request, "reports/public/list.html", context)
+
+
+def _public_report(number):
+    return get_object_or_404(services.public_reports().select_related(*REPORT_RELATED), tracking_number=number.upper())
+
+
+def _public_attachments(report):
+    return report.attachments.filter(Q(event__isnull=True) | Q(event__is_public=True)).order_by("pk")
+
+
+def _detail_page(request, report, follow_form=None, status=200):
+    supported = report.pk in request.session.get("layan_supported", [])
+    context = {
+        "report": report,
+        "region_label": _region_label(report),
+        "events": services.timeline(report, public_only=True).select_related("agency"),
+        "attachments": _public_attachments(report),
+        "clocks": report_clocks(report, include_stopped=False),
+        "follow_form": follow_form or FollowForm(),
+        "supported": supported,
+    }
+    return render(request, "reports/public/detail.html", context, status=status)
+
+
+def public_detail(request, number):
+    return _detail_page(request, _public_report(number))
+
+
+def _supporter_key(request) -> str:
+    """One "Saya juga mengalami" per browser session: a random id kept in the session (it survives the session
+    key changing at login, so logging in does not count twice)."""
+    key = request.session.get("layan_supporter")
+    if not key:
+        key = request.session["layan_supporter"] = secrets.token_hex(16)
+    if not request.session.session_key:
+        request.session.save()
+    return f"session:{key}"
+
+
+@require_POST
+def support(request, number):
+    report = _public_report(number)
+    if services.add_support(report, _supporter_key(request)):
+        messages.success(request, _("Terima kasih. Dukungan Anda sudah dihitung."))
+    else:
+        messages.info(request, _("Anda sudah menyatakan mengalami hal yang sama untuk laporan ini."))
+    supported = request.session.get("layan_supported", [])
+    if report.pk not in supported:
+        request.session["layan_supported"] = (supported + [report.pk])[-200:]
+    return redirect(reverse("reports:public-detail", args=[report.tracking_number]) + "#dukung")
+
+
+@require_POST
+def follow(request, number):
+    report = _public_report(number)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, report, follow_form=form, status=400)
+    services.follow(report, form.cleaned_data["email"])
+    messages.success(
+        request,
+        _("Kabar perkembangan laporan ini akan dikirim ke %(email)s.") % {"email": form.cleaned_data["email"]},
+    )
+    return redirect(reverse("reports:public-detail", args=[report.tracking_number]) + "#ikuti")
+
+
+# --- attachments ------------------------------------------------------------------------------------------------
+
+
+def _attachment_visible(request, attachment) -> bool:
+    report = attachment.report
+    event = attachment.event
+    key = request.GET.get("k", "")
+    if key and constant_time_compare(key, report.secret):
+        return event is None or event.is_public or event.action == "add_info"
+    user = request.user
+    if user.is_authenticated and workflow.can_view(user, report):
+        return True
+    return report.is_public and (event is None or event.is_public)
+
+
+def attachment(request, pk):
+    """Serve a stored attachment (images were stored without metadata) to those who may see the report's content."""
+    item = get_object_or_404(Attachment.objects.select_related("report", "event"), pk=pk)
+    if not _attachment_visible(request, item):
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=not item.is_image, filename=item.original_name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if item.report.is_public and (item.event is None or item.event.is_public):
+        response["Cache-Control"] = "public, max-age=600"
+    else:
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+    return response
