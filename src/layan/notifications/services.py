@@ -32,7 +32,8 @@ def recipients(event) -> list[tuple[str, str]]:
     report = event.report
     base = settings.LAYAN_PUBLIC_URL.rstrip("/")
     result = []
-    for email, is_reporter in report.followers.values_list("email", "is_reporter").order_by("email"):
+    followers = report.followers.filter(confirmed=True).order_by("email")
+    for email, is_reporter in followers.values_list("email", "is_reporter"):
         if is_reporter:
             result.append((email, base + report.reporter_url()))
         elif report.is_public:

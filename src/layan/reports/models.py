@@ -340,6 +340,9 @@ class Follower(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
     email = models.EmailField()
     is_reporter = models.BooleanField(default=False, help_text="gets the reporter's secret link")
+    confirmed = models.BooleanField(
+        default=False, help_text="the address owner clicked the confirmation link (double opt-in); reporters are"
+    )
     token = models.CharField(max_length=40, default=new_secret, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -146,7 +146,9 @@ def submit_report(
     for content, content_type, name in new.attachments:
         save_attachment(report, content, content_type, name, event=event)
     if reporter and reporter.email:  # the reporter hears of every public update, anonymous or not
-        Follower.objects.update_or_create(report=report, email=reporter.email.lower(), defaults={"is_reporter": True})
+        Follower.objects.update_or_create(
+            report=report, email=reporter.email.lower(), defaults={"is_reporter": True, "confirmed": True}
+        )
     from .notifications import queue_notifications
 
     queue_notifications(event)
@@ -245,7 +247,22 @@ def add_support(report: Report, key: str) -> bool:
 
 
 def follow(report: Report, email: str) -> Follower:
+    """Ask to follow a report: nothing is sent but one confirmation email until its link is opened (double
+    opt-in), so nobody can subscribe someone else's address to a stream of updates."""
     follower, _created = Follower.objects.get_or_create(report=report, email=email.strip().lower())
+    if not follower.confirmed:
+        from .tasks import send_follow_confirmation
+
+        follower_id = follower.pk
+        transaction.on_commit(lambda: send_follow_confirmation.enqueue(follower_id))
+    return follower
+
+
+def confirm_follow(report: Report, token: str) -> Follower | None:
+    follower = Follower.objects.filter(report=report, token=token).first()
+    if follower is not None and not follower.confirmed:
+        follower.confirmed = True
+        follower.save(update_fields=["confirmed"])
     return follower
 
 

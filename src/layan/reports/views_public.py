@@ -434,9 +434,19 @@ def follow(request, number):
     services.follow(report, form.cleaned_data["email"])
     messages.success(
         request,
-        _("Kabar perkembangan laporan ini akan dikirim ke %(email)s.") % {"email": form.cleaned_data["email"]},
+        _("Kami mengirim tautan konfirmasi ke %(email)s. Buka tautan itu untuk mulai menerima kabar laporan ini.")
+        % {"email": form.cleaned_data["email"]},
     )
     return redirect(reverse("reports:public-detail", args=[report.tracking_number]) + "#ikuti")
+
+
+def follow_confirm(request, number, token):
+    """The link from the confirmation email: from now on this address hears of every public update."""
+    report = _public_report(number)
+    if services.confirm_follow(report, token) is None:
+        raise Http404
+    messages.success(request, _("Terima kasih. Anda akan menerima kabar perkembangan laporan ini."))
+    return redirect(reverse("reports:public-detail", args=[report.tracking_number]))
 
 
 # --- attachments ------------------------------------------------------------------------------------------------

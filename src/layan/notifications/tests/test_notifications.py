@@ -10,7 +10,7 @@ from django.test import override_settings
 from layan.core.models import Region
 from layan.notifications.models import Notification
 from layan.notifications.services import build_notifications, deliver
-from layan.reports.services import NewReport, ReporterInfo, follow, submit_report
+from layan.reports.services import NewReport, ReporterInfo, confirm_follow, follow, submit_report
 from layan.reports.workflow import Actor, perform
 
 
@@ -33,7 +33,7 @@ def test_reporter_gets_secret_link_follower_gets_public_page(demo_agencies, staf
     assert len(mail.outbox) == 1
     assert report.tracking_number in mail.outbox[0].subject
     assert report.secret in mail.outbox[0].body
-    follow(report, "tetangga@example.com")
+    confirm_follow(report, follow(report, "tetangga@example.com").token)
     with django_capture_on_commit_callbacks(execute=True):
         perform(report, "verify", Actor(user=staff("admin.surabaya")), agencies=[demo_agencies["dsdabm-sby"]])
     to_neighbour = [m for m in mail.outbox if m.to == ["tetangga@example.com"]]
@@ -53,7 +53,7 @@ def test_internal_events_notify_nobody(demo_agencies, staff, django_capture_on_c
 @pytest.mark.django_db
 def test_confidential_report_notifies_only_the_reporter(demo_agencies, staff, django_capture_on_commit_callbacks):
     report = new_report(privacy="rahasia")
-    follow(report, "orang-lain@example.com")
+    confirm_follow(report, follow(report, "orang-lain@example.com").token)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         perform(report, "verify", Actor(user=staff("admin.surabaya")))

@@ -428,8 +428,32 @@ def test_follow_stores_a_follower(client, demo_agencies):
     assert response.status_code == 400
     assert "Tulis alamat surel yang benar" in response.content.decode()
     response = client.post(url, {"email": "Warga@Example.com"}, follow=True)
-    assert "Kabar perkembangan laporan ini akan dikirim ke Warga@Example.com." in response.content.decode()
-    assert Follower.objects.filter(report=report, email="warga@example.com", is_reporter=False).exists()
+    assert "tautan konfirmasi ke Warga@Example.com" in response.content.decode()
+    follower = Follower.objects.get(report=report, email="warga@example.com", is_reporter=False)
+    assert not follower.confirmed
+
+
+@pytest.mark.django_db
+def test_follow_needs_the_emailed_confirmation(client, demo_agencies, staff, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    report = make_report()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:follow", args=[report.tracking_number]), {"email": "tetangga@example.com"})
+    (confirmation,) = mail.outbox
+    assert confirmation.to == ["tetangga@example.com"]
+    follower = Follower.objects.get(email="tetangga@example.com")
+    link = reverse("reports:follow-confirm", args=[report.tracking_number, follower.token])
+    assert link in confirmation.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # not yet confirmed: no update goes out
+        workflow.perform(report, "verify", Actor(user=staff("admin.surabaya")))
+    assert not [m for m in mail.outbox if m.to == ["tetangga@example.com"]]
+    assert client.get(link, follow=True).status_code == 200
+    follower.refresh_from_db()
+    assert follower.confirmed
+    assert client.get(reverse("reports:follow-confirm", args=[report.tracking_number, "salah"])).status_code == 404
 
 
 @pytest.mark.django_db
