@@ -73,6 +73,11 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
+def agency_subtree(root_ids: Iterable[int]) -> set[int]:
+    """The agencies ``root_ids`` and every unit below them."""
+    return _with_descendants(root_ids, _children_map())
+
+
 def _with_descendants(roots: Iterable[int], children: dict[int, list[int]]) -> set[int]:
     seen, stack = set(), list(roots)
     while stack:

@@ -5,7 +5,6 @@ The action forms only collect and validate input; the rules (who may, in which s
 ``layan.reports.workflow``. :meth:`ActionForm.workflow_data` returns exactly the keys the action's effect reads.
 """
 
-from collections import defaultdict
 
 from django import forms
 from django.conf import settings
@@ -49,16 +48,7 @@ def agency_choices(agencies, suggested_ids=(), home_ids=(), home_label="") -> li
 
 def descendant_ids(root_ids) -> set[int]:
     """The agencies ``root_ids`` and every unit below them (for grouping choices, not for access)."""
-    children = defaultdict(list)
-    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    seen, stack = set(), list(root_ids)
-    while stack:
-        pk = stack.pop()
-        if pk not in seen:
-            seen.add(pk)
-            stack.extend(children.get(pk, ()))
-    return seen
+    return permissions.agency_subtree(root_ids)
 
 
 def _home_group(admin_agency: Agency) -> dict:
