@@ -242,8 +242,8 @@ def reporter_page(request, number, secret):
     report = _report_by_secret(number, secret)
     actor = Actor(reporter_secret=secret)
     allowed = {t.action for t in workflow.allowed_actions(report, actor)}
-    if report.rating is not None:
-        allowed.discard("rate")
+    if report.rating is not None or "confirm" in allowed:
+        allowed.discard("rate")  # confirming carries its own rating: one rating form on the page, not two
     forms = {name: ACTION_FORMS[name](prefix=name) for name in ACTION_ORDER if name in allowed}
     action_error, status = "", 200
 
