@@ -23,6 +23,8 @@ from .services import staff_reports
 Level = Region.Level
 
 
+KEC = _("Kec.")  # abbreviation of kecamatan (district) in region labels
+
 def _blank(label):
     return [("", label)]
 
@@ -148,7 +150,7 @@ class InboxFilterForm(forms.Form):
         for code in sorted(regions):
             region = regions[code]
             if region.level == Level.KECAMATAN and code[:5] in regions:
-                label = f"{regions[code[:5]].name} › {_('Kec.')} {region.name}"
+                label = f"{regions[code[:5]].name} › {KEC} {region.name}"
             else:
                 label = region.name
             choices.append((code, label))
@@ -501,7 +503,7 @@ def intake_region_choices(user) -> list:
             options.append((region.code, region.name))
     choices = []
     for code in sorted(groups):
-        label = f"{_('Kec.')} {parents[code].name}"
+        label = f"{KEC} {parents[code].name}"
         if many_kabkota:
             label = f"{kabkota.get(code[:5], '')} › {label}"
         choices.append((label, groups[code]))

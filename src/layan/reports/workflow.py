@@ -207,7 +207,7 @@ def _accept(report, actor, data, at, disposition):
     disposition.state = DS.DITERIMA
     _first_response(report, disposition, at)
     disposition.save()
-    note = data.get("note") or _("Laporan diterima dan sedang diverifikasi oleh %(agency)s.") % {
+    note = data.get("note") or _("Laporan diterima dan sedang ditindaklanjuti oleh %(agency)s.") % {
         "agency": disposition.agency.name
     }
     return Outcome(
