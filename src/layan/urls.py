@@ -13,6 +13,7 @@ urlpatterns = [
     path("staf/audit/", core_views.audit_log, name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("layan.reports.urls")),
+    path("", include("layan.deadlines.urls")),
     path("admin/", admin.site.urls),
 ]
 

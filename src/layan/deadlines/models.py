@@ -6,6 +6,7 @@ most specific :class:`DeadlinePolicy` (agency, category, report type, weight), e
 in ``layan.deadlines.policies``. A clock pauses while the report waits for the reporter.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,11 +72,13 @@ class Clock(models.Model):
         LATE = "late", _("terlambat")
         CANCELLED = "cancelled", _("dibatalkan")
 
-    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="clocks")
+    # Every escalation step rewrites next_check_at (an indexed column, so no HOT update): each index costs a write
+    # per step. The report is served by the (report, step) index, the agency is never looked up alone.
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="clocks", db_index=False)
     disposition = models.ForeignKey(
         "reports.Disposition", null=True, blank=True, on_delete=models.CASCADE, related_name="clocks"
     )
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     step = models.CharField(max_length=20, choices=Step.choices)
     amount = models.DecimalField(max_digits=7, decimal_places=2)
     unit = models.CharField(max_length=16, choices=Unit.choices)
@@ -99,3 +102,66 @@ class Clock(models.Model):
 
     def __str__(self):
         return f"{self.report_id} {self.step} {self.status} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class PublishedPeriodReport(models.Model):
+    """A published snapshot of the non-responders report (laporan instansi yang tidak merespons) of one month or
+    quarter: the ranked rows as they stood when an administrator published them, shown to the public."""
+
+    class PeriodKind(models.TextChoices):
+        MONTH = "month", _("Bulanan")
+        QUARTER = "quarter", _("Triwulan")
+
+    period_kind = models.CharField(_("jenis periode"), max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField(_("awal periode"))
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("diterbitkan oleh instansi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Pemerintah yang menerbitkan; kosong = seluruh instansi di platform."),
+    )
+    rows = models.JSONField(_("data"), default=dict)
+    published_at = models.DateTimeField(_("diterbitkan"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diterbitkan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("laporan kinerja terbit")
+        verbose_name_plural = _("laporan kinerja terbit")
+        ordering = ["-period_start", "period_kind", "pk"]
+        indexes = [models.Index(fields=["period_kind", "period_start"])]
+
+    def __str__(self):
+        return f"{self.get_period_kind_display()} {self.period_start:%Y-%m} {self.agency or ''}".strip()
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("deadlines:published-detail", args=[self.pk])
+
+
+class SweepRun(models.Model):
+    """One scheduled run of the deadline sweep. ``slot`` is unique, so when two workers wake in the same slot
+    only the one that records it first runs the sweep (the sweep itself is idempotent either way)."""
+
+    slot = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("putaran pemeriksaan tenggat")
+        verbose_name_plural = _("putaran pemeriksaan tenggat")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return self.slot

@@ -38,6 +38,25 @@ def _remind_at(calendar, clock: Clock) -> dt.datetime:
     return calendar.add_working_seconds(clock.started_at, total * float(clock.reminder_fraction))
 
 
+def _reminder_tail(calendar, clock: Clock) -> float:
+    """The time between the reminder and the deadline (wall seconds, or working seconds for working units)."""
+    if clock.remind_at is None:
+        return 0.0
+    if clock.unit == Unit.CALENDAR_HOURS:
+        return max((clock.due_at - clock.remind_at).total_seconds(), 0.0)
+    return max(calendar.working_seconds_between(clock.remind_at, clock.due_at), 0.0)
+
+
+def _shifted_reminder(calendar, clock: Clock, tail: float, at: dt.datetime) -> dt.datetime:
+    """After a pause the reminder keeps its distance to the (new) deadline: the paused time is not time used.
+    Never before the resumption itself."""
+    if clock.unit == Unit.CALENDAR_HOURS:
+        remind = clock.due_at - dt.timedelta(seconds=tail)
+    else:
+        remind = calendar.add_working_seconds(clock.due_at, -tail) if tail else clock.due_at
+    return max(remind, at)
+
+
 def start_clock(report, step: str, agency, *, disposition=None, at: dt.datetime | None = None) -> Clock:
     """Start (or restart) the clock for ``step``; an already running clock for the same step is replaced."""
     at = at or timezone.now()
@@ -115,13 +134,14 @@ def resume_clocks(report, *, at: dt.datetime | None = None) -> int:
     for clock in _running(report, None).filter(status=Clock.Status.PAUSED):
         calendar = calendar_for(report, clock.agency)
         remaining = clock.remaining_seconds or 0.0
+        tail = _reminder_tail(calendar, clock)
         if clock.unit == Unit.CALENDAR_HOURS:
             clock.due_at = at + dt.timedelta(seconds=remaining)
         else:
             clock.due_at = calendar.add_working_seconds(at, remaining)
         clock.status, clock.paused_at, clock.remaining_seconds = Clock.Status.RUNNING, None, None
         if clock.escalation_level == 0:
-            clock.remind_at = _remind_at(calendar, clock)
+            clock.remind_at = _shifted_reminder(calendar, clock, tail, at)
             clock.next_check_at = clock.remind_at
         else:
             clock.next_check_at = clock.due_at

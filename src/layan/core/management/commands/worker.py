@@ -1,6 +1,43 @@
+import logging
+import random
+import threading
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connections
+
+log = logging.getLogger("layan.worker")
+
+
+class SweepScheduler(threading.Thread):
+    """Runs the deadline sweep every ``every`` seconds in its own thread (and so its own database connection),
+    beside the task worker. Two workers share each time slot through ``SweepRun`` (only one sweeps per slot);
+    the sweep is idempotent, so even a second run in the same instant would notify nothing twice."""
+
+    def __init__(self, every: int):
+        super().__init__(name="sla-sweep", daemon=True)
+        self.every = every
+        self.stopped = threading.Event()
+
+    def run(self):
+        from layan.deadlines.sweep import run_scheduled_sweep
+
+        delay = random.uniform(1, min(10, self.every))  # noqa: S311 - jitter, not security
+        while not self.stopped.wait(delay):
+            try:
+                close_old_connections()
+                result = run_scheduled_sweep(self.every)
+                if result is not None and (result.acted or result.errors):
+                    log.info("sla sweep: %s", result.as_dict())
+            except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
+                log.exception("sla sweep failed; next run in %s s", self.every)
+            finally:
+                connections.close_all()
+            delay = self.every
+
+    def stop(self):
+        self.stopped.set()
 
 
 class Command(BaseCommand):
@@ -9,9 +46,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
         parser.add_argument("--batch", action="store_true", help="process what is queued, then exit")
-
-    def handle(self, *args, interval, batch, **options):
-        queues = ",".join(settings.TASKS["default"]["QUEUES"])
-        call_command(
-            "db_worker", queue_name=queues, interval=interval, batch=batch, reload=False, startup_delay=not batch
+        parser.add_argument(
+            "--sweep-every",
+            type=int,
+            default=300,
+            help="seconds between deadline sweeps (0 = off; never in --batch mode)",
         )
+
+    def handle(self, *args, interval, batch, sweep_every, **options):
+        scheduler = None
+        if sweep_every > 0 and not batch:
+            scheduler = SweepScheduler(sweep_every)
+            scheduler.start()
+        queues = ",".join(settings.TASKS["default"]["QUEUES"])
+        try:
+            call_command(
+                "db_worker", queue_name=queues, interval=interval, batch=batch, reload=False, startup_delay=not batch
+            )
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
