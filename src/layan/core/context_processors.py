@@ -9,6 +9,7 @@ def layan(request):
         "layan_site_name": settings.LAYAN_SITE_NAME,
         "is_staff_member": bool(user and permissions.is_staff_member(user)),
         "can_view_reports": bool(user and permissions.has_perm(user, permissions.REPORT_VIEW)),
+        "can_view_stats": bool(user and permissions.has_perm(user, permissions.STATS_VIEW)),
         "can_take_reports": bool(user and permissions.has_perm(user, permissions.REPORT_INTAKE)),
         "can_view_audit": bool(user and permissions.has_perm(user, permissions.AUDIT_VIEW)),
     }
