@@ -33,6 +33,10 @@ EVENT_TITLES = {
     "reopen": _("Dibuka kembali oleh pelapor"),
     "rate": _("Penilaian dari pelapor"),
     "auto_close": _("Ditutup otomatis"),
+    "reminder": _("Pengingat tenggat"),
+    "escalation": _("Eskalasi: tenggat terlewati"),
+    "return": _("Dikembalikan ke admin"),
+    "note": _("Catatan internal"),
 }
 
 
