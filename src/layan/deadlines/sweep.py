@@ -102,9 +102,8 @@ def due_clocks(now: dt.datetime, *, escalation: bool = True):
 
 
 class _Context:
-    def __init__(self, now: dt.datetime, explicit_time: bool):
+    def __init__(self, now: dt.datetime):
         self.now = now
-        self.explicit_time = explicit_time
         self.directory = Directory()
         self.calendars = Calendars(self.directory)
         self.wording = Wording()
@@ -113,7 +112,6 @@ class _Context:
 def sweep(now: dt.datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepResult:
     """Run every due step once. Idempotent; safe to run in several processes at once."""
     started = time.perf_counter()
-    explicit = now is not None
     now = now or timezone.now()
     result = SweepResult()
     queryset = due_clocks(now, escalation=escalation_enabled()).order_by("next_check_at", "pk").values(*ROW_FIELDS)
@@ -130,7 +128,7 @@ def sweep(now: dt.datetime | None = None, *, batch_size: int = BATCH_SIZE) -> Sw
             if not rows:
                 break
             after = (rows[-1]["next_check_at"], rows[-1]["id"])
-            context = context or _Context(now, explicit)
+            context = context or _Context(now)
             result.examined += len(rows)
             result.merge(_run_batch(rows, context))
     result.seconds = time.perf_counter() - started
@@ -247,14 +245,13 @@ def _process(rows: list[dict], context: _Context) -> SweepResult:
                     is_public=msg.is_public,
                     clock_effect=msg.clock_effect,
                     deadline_at=row["due_at"],
+                    created_at=now,
                 )
             )
             recipients_of.append(msg)
     if events:
         ReportEvent.objects.bulk_create(events)
         event_ids = [e.pk for e in events]
-        if context.explicit_time:
-            ReportEvent.objects.filter(pk__in=event_ids).update(created_at=now)
         notifications = [
             Notification(event=event, channel="email", recipient=email, subject=msg.subject, body=msg.body)
             for event, msg in zip(events, recipients_of, strict=True)

@@ -5,7 +5,6 @@ The action forms only collect and validate input; the rules (who may, in which s
 ``layan.reports.workflow``. :meth:`ActionForm.workflow_data` returns exactly the keys the action's effect reads.
 """
 
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ Level = Region.Level
 
 
 KEC = _("Kec.")  # abbreviation of kecamatan (district) in region labels
+
 
 def _blank(label):
     return [("", label)]

@@ -9,6 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layan.core.models import Agency, Citizen, Region
@@ -141,7 +142,8 @@ class Report(models.Model):
     duplicate_of = models.ForeignKey(
         "self", verbose_name=_("duplikat dari"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("diterima"), auto_now_add=True, db_index=True)
+    # default, not auto_now_add: intake of past reports (imports, demo) passes the real time in the one INSERT
+    created_at = models.DateTimeField(_("diterima"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("didisposisikan"), null=True, blank=True)
@@ -277,7 +279,7 @@ class ReportEvent(models.Model):
     is_public = models.BooleanField(_("tampil untuk publik"), default=False)
     clock_effect = models.CharField(_("efek tenggat"), max_length=200, blank=True)
     deadline_at = models.DateTimeField(_("tenggat"), null=True, blank=True)
-    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("riwayat laporan")

@@ -116,6 +116,7 @@ def submit_report(
         reporter=citizen,
         entered_by=entered_by,
         admin_agency=new.admin_agency or admin_agency_for(new.region),
+        created_at=at,
     )
     for _attempt in range(5):  # a clash of random tracking numbers is astronomically rare, but handled
         try:
@@ -127,8 +128,6 @@ def submit_report(
             report.tracking_number = Report._meta.get_field("tracking_number").default()
     else:
         raise IntegrityError("could not allocate a tracking number")
-    Report.objects.filter(pk=report.pk).update(created_at=at)
-    report.created_at = at
     clock = clocks.start_clock(report, Step.VERIFICATION, report.admin_agency, at=at)
     note = _("Laporan diterima melalui %(channel)s.") % {"channel": report.get_channel_display()}
     event = ReportEvent.objects.create(
@@ -141,8 +140,8 @@ def submit_report(
         is_public=True,
         clock_effect="start:verification",
         deadline_at=clock.due_at,
+        created_at=at,
     )
-    ReportEvent.objects.filter(pk=event.pk).update(created_at=at)
     for content, content_type, name in new.attachments:
         save_attachment(report, content, content_type, name, event=event)
     if reporter and reporter.email:  # the reporter hears of every public update, anonymous or not

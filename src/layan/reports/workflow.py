@@ -619,9 +619,8 @@ def _record(report, action, transition, actor, outcome, from_state, at):
         is_public=transition.public and outcome.is_public,
         clock_effect=outcome.clock_effect,
         deadline_at=outcome.deadline_at,
+        created_at=at,
     )
-    ReportEvent.objects.filter(pk=event.pk).update(created_at=at)
-    event.created_at = at
     if event.is_public:
         queue_notifications(event)
     return event

@@ -129,7 +129,7 @@ def test_stale_read_loses_its_claim(dispatched):
     moment = at(2026, 11, 24, 10, 30)
     rows = list(sweep_module.due_clocks(moment).order_by("pk").values(*sweep_module.ROW_FIELDS))
     assert sweep(moment).head_escalations == 1
-    context = sweep_module._Context(moment, explicit_time=True)
+    context = sweep_module._Context(moment)
     result = sweep_module._run_batch(rows, context)
     assert result.lost_claims == len(rows) and result.events == 0
     assert len(ladder_events(report)) == 1
