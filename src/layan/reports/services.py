@@ -51,10 +51,13 @@ def admin_agency_for(region: Region | None) -> Agency:
     """The government whose admin desk verifies a report from ``region``: the most local regional government
     (pemda) serving it, else the configured or first provincial one."""
     if region is not None:
-        pemdas = Agency.objects.filter(is_active=True, kind=Agency.Kind.PEMDA, regions__code__in=region.ancestor_codes)
-        best = max(pemdas, key=lambda a: max(len(r.code) for r in a.regions.all()), default=None)
-        if best is not None:
-            return best
+        served = Agency.regions.through.objects.filter(
+            region_id__in=region.ancestor_codes, agency__is_active=True, agency__kind=Agency.Kind.PEMDA
+        ).values_list("region_id", "agency_id")
+        # the pemda serving the nearest region above the report's place (longest code) is the most local one
+        nearest = max(served, key=lambda pair: (len(pair[0]), -pair[1]), default=None)
+        if nearest is not None:
+            return Agency.objects.get(pk=nearest[1])
     fallback = Agency.objects.filter(is_active=True, kind=Agency.Kind.PEMDA).order_by("level", "pk")
     slug = getattr(settings, "LAYAN_DEFAULT_ADMIN_AGENCY", "")
     agency = (fallback.filter(slug=slug).first() if slug else None) or fallback.first()

@@ -328,3 +328,12 @@ def test_internal_note_is_not_public(staff, demo_agencies):
     report = new_report()
     perform(report, "note", Actor(user=staff("admin.surabaya")), note="Cek dulu dengan kelurahan.")
     assert not ReportEvent.objects.get(report=report, action="note").is_public
+
+
+@pytest.mark.django_db
+def test_admin_desk_is_the_most_local_government(demo_agencies):
+    from layan.reports.services import admin_agency_for
+
+    assert admin_agency_for(Region.objects.get(code="35.23.15.2009")).slug == "tuban"
+    assert admin_agency_for(Region.objects.get(code="35.78.05.1001")).slug == "surabaya"
+    assert admin_agency_for(Region.objects.get(code="35")).slug == "jatim"
