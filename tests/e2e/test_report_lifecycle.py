@@ -27,6 +27,15 @@ DIPROSES = "Terdisposisi Sedang Diproses"
 SELESAI = "Terdisposisi Selesai"
 
 
+def htmx_settled(page):
+    """Wait until htmx has swapped the new selects in and bound their events (it settles ~20 ms after a swap);
+    a select changed before that sends no request. A person is never that fast, a test is."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+    page.wait_for_timeout(50)
+
+
 def make_photo(path, *, text: str, colour, gps: bool):
     """A small JPEG that looks like a photo; with ``gps`` it carries a camera make and a GPS position in EXIF."""
     image = Image.new("RGB", (800, 600), colour)
@@ -121,7 +130,9 @@ def test_report_lifecycle_in_browser(live_server, demo_agencies, new_context, sc
     citizen.get_by_label("Kategori").select_option(label=CATEGORY)
     # the chained region selects: htmx reloads the next list in place after each choice
     citizen.get_by_label("Kabupaten/kota").select_option(label="Kota Surabaya")
+    htmx_settled(citizen)
     citizen.get_by_label("Kecamatan").select_option(label="Tegalsari")  # waits until the list has it
+    htmx_settled(citizen)
     citizen.get_by_label("Desa/kelurahan").select_option(label="Tegalsari")
     expect(citizen.get_by_label("Desa/kelurahan")).to_have_value("35.78.05.1001")
     citizen.get_by_label("Alamat atau patokan lokasi").fill("Jl. Tegalsari No. 50, depan SD Negeri Tegalsari")
