@@ -14,6 +14,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("layan.reports.urls")),
     path("", include("layan.deadlines.urls")),
+    path("", include("layan.charter.urls")),
+    path("staf/webhook/", include("layan.webhooks.urls")),
+    path("api/", include("layan.api.urls")),
+    path("open311/v2/", include("layan.api.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

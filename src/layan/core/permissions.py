@@ -3,7 +3,8 @@
 A staff member's powers come from their memberships: a role in one agency. A role grants a set of
 permissions, and the permission reaches the membership's agency and every unit below it; for the oversight
 role it reaches the agencies its body oversees (and their units) instead, read-only. The system administrator
-reaches every agency. Every view, API endpoint and service asks :func:`has_perm` or filters with
+reaches every agency. An API key (``layan.api``) reaches its own agency and the units below it, with only the
+permissions it was given. Every view, API endpoint and service asks :func:`has_perm` or filters with
 :func:`agency_scope`; none decides on its own.
 """
 
@@ -95,6 +96,14 @@ def _scopes(user) -> dict[str, frozenset[int]]:
         return cached
     scopes: dict[str, frozenset[int]] = {}
     if user is None or not user.is_authenticated or not user.is_active:
+        return scopes
+    grants = getattr(user, "layan_key_grants", None)
+    if grants is not None:  # an API key (layan.api): its permissions, in its agency and the units below it
+        agency_id, perms = grants
+        if Agency.objects.filter(pk=agency_id, is_active=True).exists():
+            reach = frozenset(agency_subtree([agency_id]))
+            scopes = {perm: reach for perm in perms if perm in ALL_PERMISSIONS}
+        user._layan_scopes = scopes
         return scopes
     memberships = list(
         Membership.objects.filter(user=user, is_active=True, agency__is_active=True).values_list("agency_id", "role")

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "rest_framework_api_key",
     "phonenumber_field",
     "auditlog",
     "django_tasks",
@@ -36,6 +37,9 @@ INSTALLED_APPS = [
     "layan.reports",
     "layan.deadlines",
     "layan.notifications",
+    "layan.charter",
+    "layan.api",
+    "layan.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -132,8 +136,21 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "layan.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_VERSIONING_CLASS": None,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Layan API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Layan API",
+    "DESCRIPTION": "REST API of Layan: reports (laporan), agencies, regions, categories, services, statistics.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 PHONENUMBER_DEFAULT_REGION = "ID"
 PHONENUMBER_DB_FORMAT = "E164"
