@@ -17,7 +17,8 @@ urlpatterns = [
     path("", include("layan.charter.urls")),
     path("staf/webhook/", include("layan.webhooks.urls")),
     path("api/", include("layan.api.urls")),
-    path("open311/v2/", include("layan.api.open311.urls")),
+    path("", include("layan.channels.urls")),
+    path("open311/", include("layan.api.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -17,7 +17,7 @@ def user_for_key(raw_key: str):
     if not raw_key or "." not in raw_key:
         return None
     try:
-        key = ApiKey.objects.select_related("service_user", "agency").get_from_key(raw_key)
+        key = ApiKey.objects.get_from_key(raw_key)  # usable keys only, with service user and agency
     except ApiKey.DoesNotExist:
         return None
     user = key.service_user
@@ -49,3 +49,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class CsrfSessionAuthentication(authentication.SessionAuthentication):
+    """The web's session login, with Django's CSRF check on every unsafe request (as DRF does), refused with our
+    own stable error code ``csrf_failed`` instead of DRF's English text."""
+
+    def enforce_csrf(self, request):
+        from .errors import CsrfFailed
+
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise CsrfFailed() from None

@@ -45,6 +45,7 @@ class ApiKeyManager(APIKeyManager):
             .get_usable_keys()
             .filter(agency__is_active=True)
             .filter(models.Q(expiry_date__isnull=True) | models.Q(expiry_date__gt=now))
+            .select_related("service_user", "agency")
         )
 
     @transaction.atomic

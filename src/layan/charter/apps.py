@@ -6,3 +6,6 @@ class CharterConfig(AppConfig):
     name = "layan.charter"
     label = "charter"
     verbose_name = _("Standar pelayanan dan maklumat")
+
+    def ready(self):
+        from . import audit  # noqa: F401

@@ -12,4 +12,5 @@ def layan(request):
         "can_view_stats": bool(user and permissions.has_perm(user, permissions.STATS_VIEW)),
         "can_take_reports": bool(user and permissions.has_perm(user, permissions.REPORT_INTAKE)),
         "can_view_audit": bool(user and permissions.has_perm(user, permissions.AUDIT_VIEW)),
+        "can_manage_webhooks": bool(user and permissions.has_perm(user, permissions.WEBHOOK_MANAGE)),
     }

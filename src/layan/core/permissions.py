@@ -24,13 +24,24 @@ REPORT_INTAKE = "report.intake"  # enter a report for a caller or walk-in citize
 AUDIT_VIEW = "audit.view"
 STATS_VIEW = "stats.view"
 REFERENCE_MANAGE = "reference.manage"  # agencies, regions, memberships, policies
+WEBHOOK_MANAGE = "webhook.manage"  # the agency's outgoing webhook subscriptions and their deliveries
+SERVICE_MANAGE = "service.manage"  # the agency's service catalogue (standar pelayanan) and maklumat
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PLATFORM_ADMIN: frozenset(
-        {REPORT_VIEW, REPORT_VERIFY, REPORT_DISPATCH, REPORT_INTAKE, AUDIT_VIEW, STATS_VIEW}
+        {
+            REPORT_VIEW,
+            REPORT_VERIFY,
+            REPORT_DISPATCH,
+            REPORT_INTAKE,
+            AUDIT_VIEW,
+            STATS_VIEW,
+            SERVICE_MANAGE,
+            WEBHOOK_MANAGE,
+        }
     ),
     Role.PENGHUBUNG: frozenset({REPORT_VIEW, REPORT_RESPOND}),
-    Role.PIMPINAN: frozenset({REPORT_VIEW, REPORT_RESPOND, AUDIT_VIEW, STATS_VIEW}),
+    Role.PIMPINAN: frozenset({REPORT_VIEW, REPORT_RESPOND, AUDIT_VIEW, STATS_VIEW, SERVICE_MANAGE, WEBHOOK_MANAGE}),
     Role.OVERSIGHT: frozenset({REPORT_VIEW, AUDIT_VIEW, STATS_VIEW}),
     Role.SYSADMIN: frozenset(
         {
@@ -42,6 +53,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             AUDIT_VIEW,
             STATS_VIEW,
             REFERENCE_MANAGE,
+            SERVICE_MANAGE,
+            WEBHOOK_MANAGE,
         }
     ),
     Role.CALL_CENTRE: frozenset({REPORT_INTAKE}),

@@ -261,6 +261,9 @@ def _process(rows: list[dict], context: _Context) -> SweepResult:
         result.events += len(events)
         result.notifications += len(notifications)
         _queue_delivery(event_ids)
+        from layan.webhooks.hooks import sweep_events_recorded
+
+        sweep_events_recorded(events)  # reminders and escalations, for the agencies' webhooks
     for row in closing:
         result.merge(_auto_close(row, now))
     return result

@@ -29,11 +29,16 @@ def queue_for_event(event) -> None:
 def recipients(event) -> list[tuple[str, str]]:
     """(email, link) for each follower: the reporter gets the secret link, others the public page (and nobody
     but the reporter hears of a confidential report)."""
+    from layan.channels.outbound import email_channel_addresses
+
     report = event.report
     base = settings.LAYAN_PUBLIC_URL.rstrip("/")
     result = []
     followers = report.followers.filter(confirmed=True).order_by("email")
+    by_channel = email_channel_addresses(report)  # they get threaded replies through the e-mail channel instead
     for email, is_reporter in followers.values_list("email", "is_reporter"):
+        if is_reporter and email.lower() in by_channel:
+            continue
         if is_reporter:
             result.append((email, base + report.reporter_url()))
         elif report.is_public:

@@ -20,6 +20,9 @@ def notify_event(event_id: int) -> int:
     event = ReportEvent.objects.select_related("report").filter(pk=event_id).first()
     if event is None:
         return 0
+    from layan.channels.outbound import notify_event as notify_channels
+
+    notify_channels(event)  # the reporter's messaging channel (sent by its own task, with its own retries)
     sent = 0
     for notification in build_notifications(event):
         if deliver(notification):

@@ -155,11 +155,22 @@ class Report(models.Model):
     reopen_count = models.PositiveSmallIntegerField(_("dibuka kembali"), default=0)
     support_count = models.PositiveIntegerField(_("saya juga mengalami"), default=0)
     version = models.PositiveIntegerField(default=1, help_text="optimistic lock: bumped by every transition")
+    # a report brought over from an old system (``layan import-reports``): which system, and its number there;
+    # unique per admin agency so that importing the same file again adds nothing
+    import_source = models.CharField(_("sumber impor"), max_length=60, blank=True)
+    external_id = models.CharField(_("nomor di sistem lama"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["admin_agency", "import_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_imported_report",
+            )
+        ]
         indexes = [
             models.Index(fields=["state", "created_at"]),
             models.Index(fields=["admin_agency", "state"]),

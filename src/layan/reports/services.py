@@ -95,8 +95,12 @@ def submit_report(
     reporter: ReporterInfo | None = None,
     entered_by=None,
     at: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Report:
-    """Store a new report, start its verification clock and record the first timeline entry."""
+    """Store a new report, start its verification clock and record the first timeline entry.
+
+    ``notify=False`` is for history brought over from an old system (``layan.reports.importer``): nobody is told
+    today of a report made years ago."""
     at = at or timezone.now()
     if not new.title.strip() or not new.description.strip():
         raise ValidationError(_("Judul dan isi laporan wajib diisi."))
@@ -151,9 +155,10 @@ def submit_report(
         Follower.objects.update_or_create(
             report=report, email=reporter.email.lower(), defaults={"is_reporter": True, "confirmed": True}
         )
-    from .notifications import queue_notifications
+    if notify:
+        from .notifications import queue_notifications
 
-    queue_notifications(event)
+        queue_notifications(event)
     return report
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_import as imports
 from . import views_public as public
 from . import views_staff as staff
 
@@ -24,4 +25,10 @@ urlpatterns = [
     path("staf/laporan/<str:number>/aksi/<str:action>/", staff.act, name="act"),
     path("staf/catat/", staff.intake, name="intake"),
     path("staf/cari-penelepon/", staff.lookup, name="lookup"),
+    # import of an old system's reports (views_import.py)
+    path("staf/impor/", imports.upload, name="import"),
+    path("staf/impor/templat.csv", imports.template, name="import-template"),
+    path("staf/impor/hasil/", imports.result, name="import-result"),
+    path("staf/impor/<str:digest>/", imports.check, name="import-check"),
+    path("staf/impor/<str:digest>/batal/", imports.cancel, name="import-cancel"),
 ]

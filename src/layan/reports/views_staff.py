@@ -59,6 +59,8 @@ def _staff_links(user) -> list[tuple[str, str, str]]:
         links.append(("reports:intake", _("Catat laporan"), "intake"))
     if P.has_perm(user, P.REPORT_INTAKE) or P.has_perm(user, P.REPORT_VIEW):
         links.append(("reports:lookup", _("Cari penelepon"), "lookup"))
+    if P.has_perm(user, P.REPORT_VERIFY):
+        links.append(("reports:import", _("Impor data lama"), "import"))
     return [(reverse(name), label, key) for name, label, key in links]
 
 

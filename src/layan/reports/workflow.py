@@ -605,7 +605,15 @@ def perform(
 def _record(report, action, transition, actor, outcome, from_state, at):
     from .notifications import queue_notifications
 
-    event = ReportEvent.objects.create(
+    event = _new_event(report, action, transition, actor, outcome, from_state, at)
+    event.save()
+    if event.is_public:
+        queue_notifications(event)
+    return event
+
+
+def _new_event(report, action, transition, actor, outcome, from_state, at) -> ReportEvent:
+    return ReportEvent(
         report=report,
         action=action,
         actor=_user(actor),
@@ -621,6 +629,62 @@ def _record(report, action, transition, actor, outcome, from_state, at):
         deadline_at=outcome.deadline_at,
         created_at=at,
     )
-    if event.is_public:
-        queue_notifications(event)
-    return event
+
+
+# --- history brought over from an old system (system-only) -------------------------------------------------------
+
+
+@dataclass
+class HistoricalStep:
+    """One step of an imported report's past: an action of :data:`TRANSITIONS`, when it happened, its data (as
+    :func:`perform` takes it), the agency whose disposition an agency action is on, and optionally who the timeline
+    names (default: the transition's actor)."""
+
+    action: str
+    at: dt.datetime
+    data: dict = field(default_factory=dict)
+    agency: Agency | None = None
+    actor_kind: str = ""
+
+
+@transaction.atomic
+def replay_history(report: Report, steps: list[HistoricalStep]) -> list[ReportEvent]:
+    """System-only path for ``layan.reports.importer``: bring a report just taken in through the intake to the
+    state its old system recorded, step by step, through the same transition effects as :func:`perform` (so its
+    dates, dispositions and clocks agree with the state machine), at the historical times.
+
+    Why not :func:`perform`: the steps were taken years ago by people who may have no login here (the agency's
+    liaison officer of 2019), so no permission is asked (the caller checked the importing user's own right to
+    import into the admin agency), and no notification or webhook is queued (nobody is told today of 2019's
+    history). Each step must still be allowed from the state the previous one left, else TransitionError."""
+    events = []
+    for step in steps:
+        transition = TRANSITIONS[step.action]
+        if report.state not in transition.sources:
+            raise TransitionError(
+                _("Aksi “%(action)s” tidak dapat dilakukan pada laporan berstatus “%(status)s”.")
+                % {"action": transition.label, "status": report.get_state_display()}
+            )
+        disposition = None
+        if transition.actor == AGENCY:
+            disposition = (
+                report.dispositions.select_related("agency")
+                .filter(agency=step.agency, state__in=transition.disposition_states)
+                .first()
+            )
+            if disposition is None:
+                raise TransitionError(_("Pilih disposisi instansi Anda."))
+        opened_after = timezone.now()
+        from_state = report.state
+        outcome = transition.effect(report, SYSTEM_ACTOR, dict(step.data), step.at, disposition)
+        report.state = outcome.to_state
+        report.version += 1
+        if step.action in ("verify", "dispatch"):  # dispatched_at is auto_now_add: give it the historical time
+            report.dispositions.filter(dispatched_at__gte=opened_after).update(dispatched_at=step.at)
+        for action, done in [(step.action, outcome), *outcome.extra_events]:
+            event = _new_event(report, action, TRANSITIONS[action], SYSTEM_ACTOR, done, from_state, step.at)
+            event.actor_kind = step.actor_kind or event.actor_kind
+            events.append(event)
+    if steps:  # one write of the report (and one audit entry) for the whole history
+        report.save()
+    return ReportEvent.objects.bulk_create(events)

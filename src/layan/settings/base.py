@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
     "rest_framework_api_key",
     "phonenumber_field",
     "auditlog",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "layan.charter",
     "layan.api",
     "layan.webhooks",
+    "layan.channels",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +132,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "notifications", "sweeps"],
+        "QUEUES": ["default", "notifications", "sweeps", "webhooks"],
     }
 }
 
@@ -144,12 +146,35 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_VERSIONING_CLASS": None,
+    # layan.api v1 throttles per key/user and per IP (anonymous); its views set their own exception handler
+    "DEFAULT_THROTTLE_RATES": {
+        "layan_anon": env.str("API_THROTTLE_ANON", default="120/minute"),
+        "layan_user": env.str("API_THROTTLE_USER", default="1200/minute"),
+        "layan_create": env.str("API_THROTTLE_CREATE", default="30/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Layan API",
     "DESCRIPTION": "REST API of Layan: reports (laporan), agencies, regions, categories, services, statistics.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["layan.api.schema.only_v1"],
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "layan.reports.models.Report.State",
+        "ReportPrivacyEnum": "layan.reports.models.Report.Privacy",
+        "ReportChannelEnum": "layan.reports.models.Report.Channel",
+        "ReportTypeEnum": "layan.reports.models.Report.Type",
+        "ReportWeightEnum": "layan.reports.models.Report.Weight",
+        "ArchiveReasonEnum": "layan.reports.models.Report.ArchiveReason",
+        "DispositionStateEnum": "layan.reports.models.Disposition.State",
+        "RegionLevelEnum": "layan.core.models.Region.Level",
+        "AgencyKindEnum": "layan.core.models.Agency.Kind",
+        "AgencyLevelEnum": "layan.core.models.Agency.Level",
+    },
 }
 
 PHONENUMBER_DEFAULT_REGION = "ID"
@@ -164,6 +189,68 @@ LAYAN_PUBLIC_URL = env.str("LAYAN_PUBLIC_URL", default="http://127.0.0.1:8000")
 LAYAN_ATTACHMENT_MAX_BYTES = env.int("LAYAN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 LAYAN_ATTACHMENTS_PER_REPORT = env.int("LAYAN_ATTACHMENTS_PER_REPORT", default=5)
 LAYAN_ESCALATION_ENABLED = env.bool("LAYAN_ESCALATION_ENABLED", default=True)
+LAYAN_OPEN311_JURISDICTION = env.str("LAYAN_OPEN311_JURISDICTION", default="")  # default: the public URL's host
+LAYAN_OPEN311_CONTACT = env.str("LAYAN_OPEN311_CONTACT", default="")
+# Outgoing webhooks (layan.webhooks): attempts per delivery, HTTP timeouts in seconds, how many deliveries in a
+# row may give up before a subscription is switched off, and whether targets on private/loopback addresses are
+# allowed (never in production: it would let a subscriber make the server call its own internal network).
+LAYAN_WEBHOOK_MAX_ATTEMPTS = env.int("LAYAN_WEBHOOK_MAX_ATTEMPTS", default=8)
+LAYAN_WEBHOOK_CONNECT_TIMEOUT = env.float("LAYAN_WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+LAYAN_WEBHOOK_READ_TIMEOUT = env.float("LAYAN_WEBHOOK_READ_TIMEOUT", default=10.0)
+LAYAN_WEBHOOK_DISABLE_AFTER = env.int("LAYAN_WEBHOOK_DISABLE_AFTER", default=5)
+LAYAN_WEBHOOK_ALLOW_PRIVATE = env.bool("LAYAN_WEBHOOK_ALLOW_PRIVATE", default=False)
+
+# Messaging channels (layan.channels): credentials from the environment; a provider without its secrets is off.
+# The *_URL settings point at the providers' real APIs; tests point them at a local recorder.
+LAYAN_CHANNELS = {
+    "whatsapp": {
+        "enabled": env.bool("WHATSAPP_ENABLED", default=True),
+        "verify_token": env.str("WHATSAPP_VERIFY_TOKEN", default=""),
+        "app_secret": env.str("WHATSAPP_APP_SECRET", default=""),
+        "access_token": env.str("WHATSAPP_ACCESS_TOKEN", default=""),
+        "phone_number_id": env.str("WHATSAPP_PHONE_NUMBER_ID", default=""),
+        "graph_url": env.str("WHATSAPP_GRAPH_URL", default="https://graph.facebook.com/v21.0"),
+    },
+    "telegram": {
+        "enabled": env.bool("TELEGRAM_ENABLED", default=True),
+        "bot_token": env.str("TELEGRAM_BOT_TOKEN", default=""),
+        "secret_token": env.str("TELEGRAM_SECRET_TOKEN", default=""),
+        "api_url": env.str("TELEGRAM_API_URL", default="https://api.telegram.org"),
+    },
+    "sms": {  # a generic HTTP SMS gateway (e.g. a local operator's or an Android gateway app)
+        "enabled": env.bool("SMS_ENABLED", default=True),
+        "inbound_secret": env.str("SMS_INBOUND_SECRET", default=""),
+        "send_url": env.str("SMS_SEND_URL", default=""),
+        "send_token": env.str("SMS_SEND_TOKEN", default=""),
+        "sender_id": env.str("SMS_SENDER_ID", default="LAYAN"),
+    },
+    "twilio": {
+        "enabled": env.bool("TWILIO_ENABLED", default=True),
+        "account_sid": env.str("TWILIO_ACCOUNT_SID", default=""),
+        "auth_token": env.str("TWILIO_AUTH_TOKEN", default=""),
+        "from_number": env.str("TWILIO_FROM_NUMBER", default=""),
+        "api_url": env.str("TWILIO_API_URL", default="https://api.twilio.com"),
+        # the public URL Twilio posts to, as Twilio signs it (behind a proxy the request's own URL differs)
+        "webhook_url": env.str("TWILIO_WEBHOOK_URL", default=""),
+    },
+    "email": {
+        "enabled": env.bool("EMAIL_CHANNEL_ENABLED", default=True),
+        "address": env.str("LAYAN_REPORT_EMAIL", default="lapor@layan.localhost"),
+        "gateway_host": env.str("MAIL_GATEWAY_HOST", default="127.0.0.1"),
+        "gateway_port": env.int("MAIL_GATEWAY_PORT", default=2525),
+        "imap_url": env.str("IMAP_URL", default=""),  # imaps://user:password@host:993/INBOX
+    },
+}
+# Which provider sends on each channel (SMS can go out through the generic gateway or Twilio).
+LAYAN_CHANNEL_SENDERS = {
+    "whatsapp": "whatsapp",
+    "telegram": "telegram",
+    "sms": env.str("SMS_SENDER", default="sms"),
+    "email": "email",
+}
+LAYAN_CHANNEL_HTTP_TIMEOUT = env.float("LAYAN_CHANNEL_HTTP_TIMEOUT", default=10.0)
+LAYAN_CHANNEL_RATE_LIMIT = env.int("LAYAN_CHANNEL_RATE_LIMIT", default=20)  # messages per sender per 10 minutes
+LAYAN_CHANNEL_SEND_ATTEMPTS = env.int("LAYAN_CHANNEL_SEND_ATTEMPTS", default=6)  # then an outbound message fails
 
 LOGGING = {
     "version": 1,

@@ -18,5 +18,7 @@ def _demo_secret_key() -> str:
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _demo_secret_key()
 LAYAN_MODE = "demo"
+# the demo runs on one machine: let webhooks reach a receiver on localhost
+LAYAN_WEBHOOK_ALLOW_PRIVATE = env.bool("LAYAN_WEBHOOK_ALLOW_PRIVATE", default=True)
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise expects it to exist)

@@ -6,3 +6,21 @@ class WebhooksConfig(AppConfig):
     name = "layan.webhooks"
     label = "webhooks"
     verbose_name = _("Webhook keluar")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from layan.reports.models import Disposition
+
+        from . import hooks
+        from .models import Subscription
+
+        post_save.connect(hooks.remember_opened_disposition, sender=Disposition, dispatch_uid="webhooks-opened")
+        for signal in (post_save, post_delete):
+            signal.connect(_forget, sender=Subscription, dispatch_uid=f"webhooks-forget-{signal is post_save}")
+
+
+def _forget(sender, **kwargs):
+    from .hooks import forget_active_subscriptions
+
+    forget_active_subscriptions()

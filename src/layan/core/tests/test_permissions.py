@@ -16,6 +16,7 @@ ALL = [
     p.AUDIT_VIEW,
     p.STATS_VIEW,
     p.REFERENCE_MANAGE,
+    p.WEBHOOK_MANAGE,
 ]
 
 
@@ -42,6 +43,7 @@ def test_platform_admin_reaches_its_government_tree_only(staff):
         p.REPORT_INTAKE,
         p.AUDIT_VIEW,
         p.STATS_VIEW,
+        p.WEBHOOK_MANAGE,
     }
     scope = slugs_in_scope(user, p.REPORT_VERIFY)
     assert {"surabaya", "kominfo-sby", "dlh-sby", "dsdabm-sby", "kec-tegalsari"} <= scope
@@ -61,7 +63,7 @@ def test_penghubung_acts_in_own_agency_only(staff):
 @pytest.mark.django_db
 def test_pimpinan_reaches_units_below(staff):
     user = staff("pimpinan.dinkes-tuban")
-    assert granted(user) == {p.REPORT_VIEW, p.REPORT_RESPOND, p.AUDIT_VIEW, p.STATS_VIEW}
+    assert granted(user) == {p.REPORT_VIEW, p.REPORT_RESPOND, p.AUDIT_VIEW, p.STATS_VIEW, p.WEBHOOK_MANAGE}
     assert slugs_in_scope(user, p.REPORT_VIEW) == {"dinkes-tuban", "rsud-koesma"}
     # ... but a unit's head does not reach up to the parent.
     assert slugs_in_scope(staff("pimpinan.rsud-koesma"), p.REPORT_VIEW) == {"rsud-koesma"}

@@ -30,6 +30,12 @@ class SweepScheduler(threading.Thread):
                 result = run_scheduled_sweep(self.every)
                 if result is not None and (result.acted or result.errors):
                     log.info("sla sweep: %s", result.as_dict())
+                if result is not None:  # this worker won the slot: also re-queue webhook deliveries left stuck
+                    from layan.webhooks.services import redrive
+
+                    requeued = redrive()
+                    if requeued:
+                        log.info("webhook redrive: %s deliveries re-queued", requeued)
             except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
                 log.exception("sla sweep failed; next run in %s s", self.every)
             finally:

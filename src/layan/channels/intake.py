@@ -1,0 +1,147 @@
+"""From a provider's request to conversation steps: store raw, record each message once, process in the worker.
+
+Flow: ``views.webhook`` (or the SMTP gateway / IMAP poller for e-mail) calls :func:`store_request` first, then,
+when the provider's signature holds and the payload parses, :func:`accept` with the parsed items. ``accept``
+records one :class:`InboundMessage` per provider message id (a redelivered message finds its row and stops
+there) and enqueues :func:`layan.channels.tasks.process_message` after commit; the worker runs the dialogue
+(``layan.channels.dialogue``), which may end in ``layan.reports.services.submit_report``.
+"""
+
+import logging
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from .contract import Inbound, StatusUpdate
+from .models import InboundMedia, InboundMessage, InboundRequest, OutboundMessage
+
+log = logging.getLogger(__name__)
+KEPT_HEADERS = (
+    "content-type",
+    "user-agent",
+    "x-hub-signature-256",
+    "x-telegram-bot-api-secret-token",
+    "x-twilio-signature",
+    "x-forwarded-for",
+    "x-request-id",
+)
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def store_request(provider: str, request) -> InboundRequest:
+    """Keep the request exactly as it came (body bytes, the headers that matter), before it is read."""
+    headers = {k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS}
+    return InboundRequest.objects.create(
+        provider=provider,
+        method=request.method,
+        path=request.path[:300],
+        query=request.META.get("QUERY_STRING", ""),
+        headers=headers,
+        body=request.body,
+        remote_addr=client_address(request),
+    )
+
+
+def store_raw(provider: str, body: bytes, *, headers: dict | None = None, remote_addr=None, path="") -> InboundRequest:
+    """The same for input that is not an HTTP request (an e-mail from the SMTP gateway or IMAP)."""
+    return InboundRequest.objects.create(
+        provider=provider, method="", path=path, headers=headers or {}, body=body, remote_addr=remote_addr
+    )
+
+
+def mark_request(raw: InboundRequest, status: str, error: str = "") -> None:
+    InboundRequest.objects.filter(pk=raw.pk).update(status=status, error=error[:4000])
+    raw.status, raw.error = status, error
+
+
+def accept(raw: InboundRequest, items: list[Inbound | StatusUpdate]) -> list[InboundMessage]:
+    """Record each new message once and queue its processing; apply status updates to sent messages."""
+    new = []
+    for item in items:
+        if isinstance(item, StatusUpdate):
+            apply_status(item)
+            continue
+        message = record(raw, item)
+        if message is not None:
+            new.append(message)
+    mark_request(raw, InboundRequest.Status.PROCESSED)
+    from .tasks import process_message
+
+    for message in new:
+        transaction.on_commit(lambda pk=message.pk: process_message.enqueue(pk))
+    return new
+
+
+def record(raw: InboundRequest | None, item: Inbound) -> InboundMessage | None:
+    """The message's row, or None when this provider message id was seen before (a redelivery)."""
+    try:
+        with transaction.atomic():
+            message = InboundMessage.objects.create(
+                request=raw,
+                provider=item.provider,
+                channel=item.channel,
+                external_id=item.message_id[:255],
+                sender=item.sender[:254],
+                text=item.text,
+                parsed=describe(item),
+            )
+    except IntegrityError:
+        log.info("channel %s: message %s delivered again; ignored", item.provider, item.message_id)
+        return None
+    for media in item.media:
+        row = InboundMedia(
+            message=message,
+            content_type=media.content_type[:100],
+            name=media.name[:200],
+            caption=media.caption,
+            provider_id=media.provider_id[:255],
+            url=media.url[:1000],
+        )
+        if media.content is not None:  # the payload carried the bytes (e-mail): keep them; else the worker fetches
+            row.file.save(f"{secrets.token_hex(8)}", ContentFile(media.content), save=False)
+        row.save()
+    return message
+
+
+def describe(item: Inbound) -> dict:
+    """The parsed message as JSON (media bytes are not kept here: they become attachments)."""
+    return {
+        "sender_name": item.sender_name,
+        "subject": item.subject,
+        "in_reply_to": item.in_reply_to,
+        "language": item.language,
+        "sent_at": item.sent_at.isoformat() if item.sent_at else None,
+        "location": vars(item.location) if item.location else None,
+        "media": [
+            {
+                "content_type": m.content_type,
+                "name": m.name,
+                "provider_id": m.provider_id,
+                "url": m.url,
+                "caption": m.caption,
+                "size": len(m.content) if m.content else None,
+            }
+            for m in item.media
+        ],
+    }
+
+
+def apply_status(update: StatusUpdate) -> None:
+    mapping = {
+        "sent": OutboundMessage.Status.SENT,
+        "delivered": OutboundMessage.Status.DELIVERED,
+        "read": OutboundMessage.Status.READ,
+        "failed": OutboundMessage.Status.FAILED,
+        "undelivered": OutboundMessage.Status.FAILED,
+    }
+    status = mapping.get(update.status)
+    if status is None or not update.provider_message_id:
+        return
+    changes = {"status": status}
+    if update.error:
+        changes["last_error"] = update.error[:2000]
+    OutboundMessage.objects.filter(provider_message_id=update.provider_message_id).update(**changes)

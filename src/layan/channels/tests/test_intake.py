@@ -1,0 +1,62 @@
+"""The webhook endpoint and intake with the fake provider: raw first, 403 for a bad signature, 400 kept for a
+malformed payload, one message per provider id, status callbacks, and the admin that shows what was kept."""
+
+import json
+
+import pytest
+
+from layan.channels.models import Conversation, InboundMessage, InboundRequest, OutboundMessage
+from layan.reports.models import Report
+
+from .fakes import fake_channel  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+URL = "/kanal/fake/webhook/"
+
+
+def post(client, payload, secret="rahasia"):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return client.post(URL, body, content_type="application/json", HTTP_X_FAKE_SECRET=secret)
+
+
+def test_bad_signature_is_refused_logged_and_kept(client, fake_channel, caplog):  # noqa: F811
+    response = post(client, {"messages": [{"id": "a", "from": "+6281234567890", "text": "halo"}]}, secret="salah")
+    assert response.status_code == 403
+    raw = InboundRequest.objects.get()
+    assert raw.status == InboundRequest.Status.REJECTED and b'"halo"' in bytes(raw.body)
+    assert not InboundMessage.objects.exists()
+    assert "refused request" in caplog.text
+
+
+def test_malformed_payload_gets_a_clear_error_and_is_kept(client, fake_channel):  # noqa: F811
+    response = post(client, b"{not json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "malformed_payload" and "Isi permintaan tidak dapat dibaca" in error["message"]
+    raw = InboundRequest.objects.get(pk=error["request_id"])
+    assert raw.status == InboundRequest.Status.MALFORMED and bytes(raw.body) == b"{not json"
+
+
+def test_duplicate_delivery_makes_one_report(client, fake_channel, demo_agencies, django_capture_on_commit_callbacks):  # noqa: F811
+    payload = {"messages": [{"id": "wamid.X", "from": "+6281234567890", "text": "LAPOR Gubeng#Jalan berlubang"}]}
+    for _attempt in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post(client, payload).status_code == 200
+    assert InboundRequest.objects.count() == 2  # both requests are kept for audit
+    assert InboundMessage.objects.count() == 1 and Report.objects.count() == 1
+    assert Conversation.objects.get().last_report == Report.objects.get()
+    reply = OutboundMessage.objects.get()
+    post(client, {"statuses": [{"id": reply.provider_message_id, "status": "delivered"}]})
+    reply.refresh_from_db()
+    assert reply.provider_message_id == "wamid.1" and reply.status == OutboundMessage.Status.DELIVERED
+
+
+def test_admin_shows_kept_requests_read_only(admin_client, fake_channel):  # noqa: F811
+    post(admin_client, b"\xff\xfe broken body")
+    raw = InboundRequest.objects.get()
+    page = admin_client.get(f"/admin/channels/inboundrequest/{raw.pk}/change/")
+    assert page.status_code == 200 and "broken body" in page.content.decode()
+    assert admin_client.get("/admin/channels/inboundrequest/?status=malformed").status_code == 200
+    for model in ("inboundmessage", "conversation", "outboundmessage"):
+        assert admin_client.get(f"/admin/channels/{model}/").status_code == 200
+    assert admin_client.get("/admin/channels/inboundrequest/add/").status_code == 403
