@@ -177,3 +177,15 @@ def layan_server(transactional_db, layan_server_env, tmp_path_factory):
             process.kill()
             process.wait()
         print(f"--- layan_server log ({log_path}) ---\n{log_path.read_text(errors='replace')[-8000:]}")
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_by_default():
+    """Every test starts in the default language (Bahasa Indonesia), whatever an earlier test left active in
+    this thread (a response in English, a ``translation.activate`` in code under test)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
