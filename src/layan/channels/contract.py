@@ -37,10 +37,13 @@ class MalformedPayload(ChannelError):
 
 
 class SendError(ChannelError):
-    def __init__(self, message: str = "", *, retry: bool = True, status: int | None = None):
+    """``response`` is the provider's answer when there was one (its error body may say more than its status)."""
+
+    def __init__(self, message: str = "", *, retry: bool = True, status: int | None = None, response=None):
         super().__init__(message)
         self.retry = retry
         self.status = status
+        self.response = response
 
 
 @dataclass

@@ -54,7 +54,7 @@ def check(response: requests.Response) -> None:
         return
     retry = status >= 500 or status == 429
     excerpt = (response.text or "")[:BODY_EXCERPT]
-    raise SendError(f"HTTP {status} from {response.url}: {excerpt}", retry=retry, status=status)
+    raise SendError(f"HTTP {status} from {response.url}: {excerpt}", retry=retry, status=status, response=response)
 
 
 def post_json(url: str, payload, *, headers: dict | None = None, **kwargs) -> requests.Response:

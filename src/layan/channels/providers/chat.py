@@ -60,13 +60,11 @@ def call(method: str, url: str, classify, *, secret: str = "", **kwargs) -> requ
     can help (WhatsApp's 130429 rate limit comes with HTTP 400; Telegram's 429 carries ``retry_after``).
     ``secret`` (Telegram's bot token, which is part of its URLs) is blanked out of error messages, which end up in
     logs and in ``OutboundMessage.last_error``."""
-    answered: list[requests.Response] = []
-    kwargs["hooks"] = {"response": lambda response, *args, **kw: answered.append(response)}
     try:
         return http.request(method, url, **kwargs)
     except SendError as exc:
-        if exc.status is not None and answered:
-            raise classify(answered[-1]) from exc
+        if exc.response is not None:
+            raise classify(exc.response) from exc
         raise redacted(exc, secret) from None  # no answer at all: timeout or connection error, marked for retry
 
 
