@@ -154,6 +154,8 @@ class Report(models.Model):
     rating_comment = models.TextField(_("komentar penilaian"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("dibuka kembali"), default=0)
     support_count = models.PositiveIntegerField(_("saya juga mengalami"), default=0)
+    # held back from the public pages until an admin looks at it (the abuse screen of ``layan.routing`` flagged it)
+    held_for_review = models.BooleanField(_("ditahan untuk diperiksa"), default=False, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="optimistic lock: bumped by every transition")
     # a report brought over from an old system (``layan import-reports``): which system, and its number there;
     # unique per admin agency so that importing the same file again adds nothing

@@ -159,6 +159,10 @@ def submit_report(
         from .notifications import queue_notifications
 
         queue_notifications(event)
+    if channel != Report.Channel.IMPORT:  # abuse screen, duplicates, suggestion, auto-dispatch (layan.routing)
+        from layan.routing.services import on_report_submitted
+
+        on_report_submitted(report, at=at)
     return report
 
 
@@ -166,8 +170,12 @@ def submit_report(
 
 
 def public_reports():
-    """Reports the public may see: not confidential, not archived."""
-    return Report.objects.exclude(privacy=Report.Privacy.RAHASIA).exclude(state=Report.State.ARSIP)
+    """Reports the public may see: not confidential, not archived, not held back by the abuse screen."""
+    return (
+        Report.objects.exclude(privacy=Report.Privacy.RAHASIA)
+        .exclude(state=Report.State.ARSIP)
+        .exclude(held_for_review=True)
+    )
 
 
 def staff_reports(user):

@@ -28,6 +28,7 @@ from layan.core import permissions
 from layan.core.regions import TIMEZONE_ABBREVIATIONS
 from layan.deadlines.models import Clock
 from layan.deadlines.services import describe, report_clocks
+from layan.routing.services import staff_panel as routing_panel
 
 from . import services, workflow
 from .attachments import save_attachment
@@ -320,6 +321,7 @@ def _render_detail(request, report: Report, *, bound=None, alert: str = "", stat
         events=events,
         attachments=list(report.attachments.all()),
         action_forms=_action_forms(request, report, bound),
+        routing=routing_panel(user, report),
         alert=alert,
     )
     return render(request, "reports/staff/detail.html", context, status=status)

@@ -120,6 +120,12 @@ def _verify(report, actor, data, at, disposition):
     return outcome
 
 
+def _auto_dispatch(report, actor, data, at, disposition):
+    """The system verifies and dispatches at once to the agency the active model is sure of (``layan.routing``);
+    ``data``: ``agencies``, ``category`` (optional) and ``note`` (which says how sure, for the timeline)."""
+    return _verify(report, actor, data, at, disposition)
+
+
 def _classify_fields(report, data):
     for name in ("category", "type", "weight"):
         if data.get(name):
@@ -400,6 +406,14 @@ TRANSITIONS: dict[str, Transition] = {
             P.REPORT_DISPATCH,
             clock="stop verification, dispatch; start first response, follow-up, resolution per agency",
         ),
+        Transition(
+            "auto_dispatch",
+            gettext_lazy("Disposisi otomatis"),
+            (S.BARU,),
+            SYSTEM,
+            _auto_dispatch,
+            clock="as verify with agencies",
+        ),
         Transition("classify", gettext_lazy("Klasifikasi"), OPEN, ADMIN, _classify, P.REPORT_VERIFY, public=False),
         Transition(
             "pend",
@@ -595,11 +609,24 @@ def perform(
     locked.state = outcome.to_state
     locked.version += 1
     locked.save()
+    _tell_routing(locked, transition.action, outcome, from_state, actor, data, at)
     event = _record(locked, transition.action, transition, actor, outcome, from_state, at)
     for extra_action, extra in outcome.extra_events:
         _record(locked, extra_action, TRANSITIONS[extra_action], actor, extra, from_state, at)
     report.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return event
+
+
+def _tell_routing(report, action, outcome, from_state, actor, data, at):
+    """Every dispatch decision is a label for the suggestion models; a report that stops being open leaves the
+    duplicate index (``layan.routing.services``)."""
+    from layan.routing import services as routing
+
+    dispatched = [name for name, _extra in outcome.extra_events] + [action]
+    if "dispatch" in dispatched or action == "auto_dispatch":
+        routing.on_dispatched(report, list(data.get("agencies") or []), actor, at=at)
+    if from_state in Report.OPEN_STATES and report.state not in Report.OPEN_STATES:
+        routing.on_left_open(report)
 
 
 def _record(report, action, transition, actor, outcome, from_state, at):

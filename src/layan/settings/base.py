@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "layan.api",
     "layan.webhooks",
     "layan.channels",
+    "layan.routing",
 ]
 
 MIDDLEWARE = [

@@ -63,7 +63,7 @@ def expected(role, state):
     if role == "reporter":
         return REPORTER_ACTIONS.get(state, set())
     if role == "system":
-        return {"auto_close"} if state == S.SELESAI else set()
+        return {"auto_close"} if state == S.SELESAI else {"auto_dispatch"} if state == S.BARU else set()
     return set()  # other agencies, oversight (read-only), call centre, another government's admin, the public
 
 
