@@ -18,6 +18,7 @@ urlpatterns = [
     path("staf/webhook/", include("layan.webhooks.urls")),
     path("api/", include("layan.api.urls")),
     path("", include("layan.channels.urls")),
+    path("", include("layan.routing.urls")),
     path("open311/", include("layan.api.open311.urls")),
     path("admin/", admin.site.urls),
 ]
