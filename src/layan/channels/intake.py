@@ -144,4 +144,18 @@ def apply_status(update: StatusUpdate) -> None:
     changes = {"status": status}
     if update.error:
         changes["last_error"] = update.error[:2000]
-    OutboundMessage.objects.filter(provider_message_id=update.provider_message_id).update(**changes)
+    # Providers do not promise the order of their callbacks ("delivered" may arrive after "read"): a status only
+    # moves forward, so a late callback never undoes a later one.
+    OutboundMessage.objects.filter(
+        provider_message_id=update.provider_message_id, status__in=STATUS_BEFORE[status]
+    ).update(**changes)
+
+
+_S = OutboundMessage.Status
+# the statuses a message may be in for a callback to move it to the key status
+STATUS_BEFORE = {
+    _S.SENT: (_S.PENDING,),
+    _S.DELIVERED: (_S.PENDING, _S.SENT),
+    _S.READ: (_S.PENDING, _S.SENT, _S.DELIVERED),
+    _S.FAILED: (_S.PENDING, _S.SENT),
+}

@@ -60,3 +60,34 @@ def test_admin_shows_kept_requests_read_only(admin_client, fake_channel):  # noq
     for model in ("inboundmessage", "conversation", "outboundmessage"):
         assert admin_client.get(f"/admin/channels/{model}/").status_code == 200
     assert admin_client.get("/admin/channels/inboundrequest/add/").status_code == 403
+
+
+def test_status_callbacks_out_of_order_never_move_a_message_back(demo_agencies):
+    from layan.channels.contract import StatusUpdate
+    from layan.channels.intake import apply_status
+
+    message = OutboundMessage.objects.create(
+        provider="whatsapp",
+        channel="whatsapp",
+        to="+6281234567890",
+        text="Laporan Anda diterima.",
+        provider_message_id="wamid.9",
+    )
+    for status, expected in [
+        ("read", OutboundMessage.Status.READ),
+        ("delivered", OutboundMessage.Status.READ),  # late: read already came
+        ("sent", OutboundMessage.Status.READ),
+        ("failed", OutboundMessage.Status.READ),
+    ]:
+        apply_status(StatusUpdate(provider="whatsapp", provider_message_id="wamid.9", status=status))
+        message.refresh_from_db()
+        assert message.status == expected, status
+    other = OutboundMessage.objects.create(
+        provider="whatsapp", channel="whatsapp", to="+6281234567890", text="Halo", provider_message_id="wamid.10"
+    )
+    apply_status(StatusUpdate(provider="whatsapp", provider_message_id="wamid.10", status="sent"))
+    apply_status(
+        StatusUpdate(provider="whatsapp", provider_message_id="wamid.10", status="failed", error="131026 undeliverable")
+    )
+    other.refresh_from_db()
+    assert other.status == OutboundMessage.Status.FAILED and "131026" in other.last_error
