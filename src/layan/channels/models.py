@@ -106,7 +106,10 @@ class InboundMessage(models.Model):
         verbose_name_plural = _("pesan masuk")
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["provider", "external_id"], name="unique_inbound_message")]
-        indexes = [models.Index(fields=["channel", "sender", "received_at"])]
+        indexes = [
+            models.Index(fields=["channel", "sender", "received_at"]),
+            models.Index(fields=["status", "received_at"], name="channels_inbound_status_time"),
+        ]
 
     def __str__(self):
         return f"{self.provider}:{self.external_id}"

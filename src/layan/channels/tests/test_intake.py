@@ -91,3 +91,29 @@ def test_status_callbacks_out_of_order_never_move_a_message_back(demo_agencies):
     )
     other.refresh_from_db()
     assert other.status == OutboundMessage.Status.FAILED and "131026" in other.last_error
+
+
+def test_a_stored_message_never_queued_is_queued_again_and_handled_once(demo_agencies):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from layan.channels.tasks import redrive_stuck
+
+    old = timezone.now() - dt.timedelta(minutes=30)
+    stuck = InboundMessage.objects.create(
+        provider="whatsapp",
+        channel="whatsapp",
+        external_id="wamid.lost",
+        sender="+6281234567890",
+        text="BANTUAN",
+        received_at=old,
+    )
+    fresh = InboundMessage.objects.create(
+        provider="whatsapp", channel="whatsapp", external_id="wamid.new", sender="+6281234567891", text="BANTUAN"
+    )
+    assert redrive_stuck() == 1  # the test settings run tasks at once (immediate backend)
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == InboundMessage.Status.HANDLED and fresh.status == InboundMessage.Status.RECEIVED
+    assert redrive_stuck() == 0
