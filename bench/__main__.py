@@ -12,6 +12,7 @@ BENCHMARKS = {
     "peer": ("bench.peer_helpdesk", "the same intake against django-helpdesk's ticket creation"),
     "sweep": ("bench.sweep_bench", "the deadline sweep over up to 1M open reports"),
     "routing": ("bench.routing_bench", "suggestion models on the Surabaya complaints: accuracy, speed, memory"),
+    "suggest": ("bench.suggest_bench", "a routing suggestion at intake, end to end"),
     "duplicates": ("bench.duplicates_bench", "duplicate candidates among up to 300k open reports"),
 }
 

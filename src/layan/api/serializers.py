@@ -5,6 +5,8 @@ They shape data only. What a caller may see is decided by ``layan.reports.servic
 ``reporter_visible_to``) and ``layan.core.permissions``; the serializers ask, through :class:`ReportAccess`.
 """
 
+import copy
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
@@ -46,19 +48,35 @@ REGION_CODE = RegexValidator(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", _("Kode w
 # --- references ------------------------------------------------------------------------------------------------
 
 
-class AgencyRefSerializer(serializers.ModelSerializer):
+class BuiltOnce:
+    """For serializers that only describe model rows: their fields are built from the model's metadata once per
+    class and language, then copied for each use (as DRF copies declared fields). A ``ModelSerializer`` builds them
+    again for every object it serializes, translating each verbose name and help text on the way: that was most of
+    the time of serializing a report. Same fields, same output."""
+
+    _built: dict = {}
+
+    def get_fields(self):
+        key = (type(self), translation.get_language())
+        built = BuiltOnce._built.get(key)
+        if built is None:
+            built = BuiltOnce._built[key] = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class AgencyRefSerializer(BuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Agency
         fields = ["id", "slug", "name", "short_name"]
 
 
-class RegionRefSerializer(serializers.ModelSerializer):
+class RegionRefSerializer(BuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "level"]
 
 
-class CategoryRefSerializer(serializers.ModelSerializer):
+class CategoryRefSerializer(BuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "slug", "name"]
@@ -98,7 +116,7 @@ class ReportAccess:
         return self.may_view_any and report_services.reporter_visible_to(self.user, report)
 
 
-class DispositionSerializer(serializers.ModelSerializer):
+class DispositionSerializer(BuiltOnce, serializers.ModelSerializer):
     agency = AgencyRefSerializer()
 
     class Meta:
@@ -106,7 +124,7 @@ class DispositionSerializer(serializers.ModelSerializer):
         fields = ["id", "agency", "state", "dispatched_at", "first_response_at", "resolved_at", "closed_at"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(BuiltOnce, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -130,7 +148,7 @@ def _absolute(path: str) -> str:
 HIDDEN_CONTENT = ("title", "description", "address", "latitude", "longitude")
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(BuiltOnce, serializers.ModelSerializer):
     """A report as the caller may see it. Confidential content (rahasia) is null unless the caller handles the
     report; the reporter's identity is null unless ``reporter_visible_to`` allows it (never for anonymous)."""
 

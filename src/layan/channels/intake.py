@@ -157,5 +157,5 @@ STATUS_BEFORE = {
     _S.SENT: (_S.PENDING,),
     _S.DELIVERED: (_S.PENDING, _S.SENT),
     _S.READ: (_S.PENDING, _S.SENT, _S.DELIVERED),
-    _S.FAILED: (_S.PENDING, _S.SENT),
+    _S.FAILED: (_S.PENDING, _S.SENT, _S.DELIVERED),  # a carrier may report failure after a delivery receipt
 }

@@ -213,8 +213,22 @@ def email_channel_addresses(report) -> set[str]:
     return {address.lower() for address in conversations.values_list("address", flat=True)}
 
 
+def merged_reports(report):
+    """Reports an admin merged into ``report`` as its duplicates (``layan.routing``) that came through a channel:
+    their reporters hear of its public updates, while it is public (never of a confidential one)."""
+    from layan.reports.models import Report
+
+    if not report.is_public:
+        return Report.objects.none()
+    return Report.objects.filter(
+        duplicate_of=report, archive_reason=Report.ArchiveReason.DUPLIKAT, channel__in=CHANNELS
+    ).order_by("pk")
+
+
 def has_listeners(report) -> bool:
-    return report.channel in CHANNELS and listening_conversations(report).exists()
+    if report.channel in CHANNELS and listening_conversations(report).exists():
+        return True
+    return any(listening_conversations(merged).exists() for merged in merged_reports(report))
 
 
 def update_text(event, link: str) -> str:
@@ -234,13 +248,26 @@ def first_email(report, conversation) -> InboundMessage | None:
 
 def notify_event(event) -> list[OutboundMessage]:
     """Queue the public update ``event`` to each channel conversation of its report (one per event and address,
-    whatever retries happen). The submission itself is not repeated: the dialogue already answered it."""
+    whatever retries happen), and to those of the reports merged into it, with a link to its public page (never
+    its reporter's secret link). The submission itself is not repeated: the dialogue already answered it."""
     report = event.report
-    if not event.is_public or event.action == "submit" or report.channel not in CHANNELS:
+    if not event.is_public or event.action == "submit":
         return []
-    link = settings.LAYAN_PUBLIC_URL.rstrip("/") + report.reporter_url()
+    base = settings.LAYAN_PUBLIC_URL.rstrip("/")
+    audiences = [(merged, base + report.get_absolute_url()) for merged in merged_reports(report)]
+    if report.channel in CHANNELS:
+        audiences.insert(0, (report, base + report.reporter_url()))
     result = []
-    for conversation in listening_conversations(report):
+    for source, link in audiences:
+        result += _notify_conversations(event, source, link)
+    return result
+
+
+def _notify_conversations(event, source, link: str) -> list[OutboundMessage]:
+    """The update to the conversations ``source`` (the event's report, or one merged into it) came from."""
+    report = event.report
+    result = []
+    for conversation in listening_conversations(source):
         with translation.override(conversation.language or settings.LANGUAGE_CODE):
             text = update_text(event, link)
             subject = _("Laporan %(number)s: %(status)s") % {
@@ -250,7 +277,7 @@ def notify_event(event) -> list[OutboundMessage]:
         exists = OutboundMessage.objects.filter(event=event, channel=conversation.channel, to=conversation.address)
         if exists.exists():
             continue
-        answered = first_email(report, conversation) if conversation.channel == "email" else None
+        answered = first_email(source, conversation) if conversation.channel == "email" else None
         try:
             with transaction.atomic():
                 message = reply(

@@ -11,6 +11,10 @@ permissions it was given. Every view, API endpoint and service asks :func:`has_p
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
 from .models import Agency, Membership
 
 Role = Membership.Role
@@ -173,12 +177,22 @@ def is_global(user, perm: str) -> bool:
     return agency_scope(user, perm) is EVERYTHING
 
 
+def in_agencies(field: str, agency_ids) -> Q:
+    """``field IN agency_ids``. A scope can hold thousands of agencies (an oversight body's, a province's): on
+    PostgreSQL they go as one array parameter (``IN (SELECT unnest(%s))``), where a parameter per id made every
+    query of a page cost tens of milliseconds to build and send before the database even saw it."""
+    ids = list(agency_ids)
+    if len(ids) > 100 and connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
+    return Q(**{f"{field}__in": ids})
+
+
 def filter_by_scope(queryset, user, perm: str, field: str = "agency"):
     """Restrict ``queryset`` to rows whose ``field`` (an Agency foreign key path) lies in the user's scope."""
     scope = agency_scope(user, perm)
     if scope is EVERYTHING:
         return queryset
-    queryset = queryset.filter(**{f"{field}__in": scope})
+    queryset = queryset.filter(in_agencies(field, scope))
     return queryset.distinct() if "__" in field else queryset
 
 

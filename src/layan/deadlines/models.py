@@ -98,6 +98,10 @@ class Clock(models.Model):
         indexes = [
             models.Index(fields=["status", "next_check_at"], name="clock_sweep_idx"),
             models.Index(fields=["report", "step"]),
+            # "overdue now" (running past its deadline), asked of each listed report by the inbox (which puts them
+            # first) and of every report by the overdue filters: only running clocks are in it, so it stays small,
+            # the sweep's steps do not touch it, and the question is answered from the index alone
+            models.Index(fields=["report", "due_at"], condition=models.Q(status="running"), name="clock_overdue_idx"),
         ]
 
     def __str__(self):

@@ -13,7 +13,7 @@ from layan.core import permissions
 from layan.core.models import Agency, Membership
 
 from .models import PublishedPeriodReport
-from .stats import Period, compute
+from .stats import Period, cached_compute, compute
 
 Role = Membership.Role
 
@@ -28,7 +28,7 @@ def staff_scope(user) -> tuple[frozenset | None, frozenset | None]:
 
 def staff_report(user, period: Period) -> dict:
     agency_ids, admin_ids = staff_scope(user)
-    return compute(period, agency_ids=agency_ids, admin_agency_ids=admin_ids)
+    return cached_compute(period, agency_ids=agency_ids, admin_agency_ids=admin_ids)
 
 
 def publish_choices(user) -> list[Agency | None]:

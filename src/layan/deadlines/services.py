@@ -57,10 +57,14 @@ def _shifted_reminder(calendar, clock: Clock, tail: float, at: dt.datetime) -> d
     return max(remind, at)
 
 
-def start_clock(report, step: str, agency, *, disposition=None, at: dt.datetime | None = None) -> Clock:
-    """Start (or restart) the clock for ``step``; an already running clock for the same step is replaced."""
+def start_clock(
+    report, step: str, agency, *, disposition=None, at: dt.datetime | None = None, replace: bool = True
+) -> Clock:
+    """Start (or restart) the clock for ``step``; an already running clock for the same step is replaced.
+    ``replace=False`` skips looking for one, for a report stored in this same transaction (the intake)."""
     at = at or timezone.now()
-    cancel_clocks(report, [step], disposition=disposition, at=at)
+    if replace:
+        cancel_clocks(report, [step], disposition=disposition, at=at)
     budget = budget_for(step, agency=agency, category=report.category, report_type=report.type, weight=report.weight)
     calendar = calendar_for(report, agency)
     clock = Clock(

@@ -1,12 +1,16 @@
 """Pages of the non-responders report: the staff's live view (stats.view, scoped), its publication, and the
 public list of published reports. Exports as CSV, XLSX and PDF."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import get_format, localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,15 +37,38 @@ def _require_stats(user):
         raise PermissionDenied
 
 
+def _rows_html(rows: list[dict]) -> str:
+    """The rows of one table, written here rather than cell by cell in the template: a province's report has a
+    thousand agencies, and twelve thousand cells through the template took a quarter of a second. Cells are
+    localised and escaped as the template would (``{{ cell }}``); an empty figure is a dash."""
+    decimal = get_format("DECIMAL_SEPARATOR")
+    plain_numbers = not settings.USE_THOUSAND_SEPARATOR
+
+    def text(value) -> str:
+        if plain_numbers and type(value) is int:
+            return str(value)
+        if plain_numbers and type(value) is float and "e" not in repr(value):
+            return repr(value).replace(".", decimal)  # what localize() writes, without its per-call lookups
+        return conditional_escape(localize(value))
+
+    lines = []
+    for row in rows:
+        cells = "".join(
+            "<td>—</td>" if row.get(key) is None else f"<td>{text(row.get(key))}</td>"
+            for key, _label in exports.COLUMNS
+        )
+        lines.append(
+            f'    <tr class="non-responder">{cells}</tr>' if row.get("non_responder") else f"    <tr>{cells}</tr>"
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every cell is escaped above
+
+
 def _tables(data: dict) -> dict:
-    """The named non-responders (the call-out above the tables) and the tables' cells."""
-    tables = [
-        (label, [(row, [row.get(key) for key, _label in exports.COLUMNS]) for row in data[section]])
-        for section, label in exports.SECTIONS
-    ]
+    """The named non-responders (the call-out above the tables) and the tables' rows."""
     return {
         "non_responders": [row for row in data["agencies"] if row["non_responder"]],
-        "tables": tables,
+        "tables": [(label, _rows_html(data[section])) for section, label in exports.SECTIONS],
+        "columns": exports.COLUMNS,
     }
 
 

@@ -22,6 +22,7 @@ from layan.core.models import Agency, Region
 
 from .attachments import ALLOWED_TYPES
 from .models import Category, Report
+from .widgets import FastSelect
 
 ACCEPT = ",".join(ALLOWED_TYPES)
 
@@ -396,8 +397,8 @@ class PublicFilterForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Jenis"), required=False, choices=[("", _("Semua jenis"))] + list(Report.Type.choices)
     )
-    kategori = forms.ChoiceField(label=_("Kategori"), required=False)
-    wilayah = forms.ChoiceField(label=_("Kabupaten/kota"), required=False)
+    kategori = forms.ChoiceField(label=_("Kategori"), required=False, widget=FastSelect)  # hundreds of categories
+    wilayah = forms.ChoiceField(label=_("Kabupaten/kota"), required=False, widget=FastSelect)
     kanal = forms.ChoiceField(
         label=_("Kanal"), required=False, choices=[("", _("Semua kanal"))] + list(Report.Channel.choices)
     )

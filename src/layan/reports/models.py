@@ -253,7 +253,11 @@ class Disposition(models.Model):
         verbose_name = _("disposisi")
         verbose_name_plural = _("disposisi")
         ordering = ["dispatched_at"]
-        indexes = [models.Index(fields=["agency", "state"])]
+        indexes = [
+            models.Index(fields=["agency", "state"]),
+            # the non-responders report and the statistics read the dispositions of one month or quarter
+            models.Index(fields=["dispatched_at"], name="disposition_dispatched_idx"),
+        ]
 
     def __str__(self):
         return f"{self.report.tracking_number} → {self.agency}"

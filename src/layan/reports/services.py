@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,13 +51,14 @@ def admin_agency_for(region: Region | None) -> Agency:
     """The government whose admin desk verifies a report from ``region``: the most local regional government
     (pemda) serving it, else the configured or first provincial one."""
     if region is not None:
+        # with its home region: the verification clock's calendar reads it next
         served = Agency.regions.through.objects.filter(
             region_id__in=region.ancestor_codes, agency__is_active=True, agency__kind=Agency.Kind.PEMDA
-        ).values_list("region_id", "agency_id")
+        ).select_related("agency__home_region")
         # the pemda serving the nearest region above the report's place (longest code) is the most local one
-        nearest = max(served, key=lambda pair: (len(pair[0]), -pair[1]), default=None)
+        nearest = max(served, key=lambda row: (len(row.region_id), -row.agency_id), default=None)
         if nearest is not None:
-            return Agency.objects.get(pk=nearest[1])
+            return nearest.agency
     fallback = Agency.objects.filter(is_active=True, kind=Agency.Kind.PEMDA).order_by("level", "pk")
     slug = getattr(settings, "LAYAN_DEFAULT_ADMIN_AGENCY", "")
     agency = (fallback.filter(slug=slug).first() if slug else None) or fallback.first()
@@ -135,7 +136,7 @@ def submit_report(
             report.tracking_number = Report._meta.get_field("tracking_number").default()
     else:
         raise IntegrityError("could not allocate a tracking number")
-    clock = clocks.start_clock(report, Step.VERIFICATION, report.admin_agency, at=at)
+    clock = clocks.start_clock(report, Step.VERIFICATION, report.admin_agency, at=at, replace=False)
     note = _("Laporan diterima melalui %(channel)s.") % {"channel": report.get_channel_display()}
     event = ReportEvent.objects.create(
         report=report,
@@ -185,8 +186,11 @@ def staff_reports(user):
         return Report.objects.all()
     if not scope:
         return Report.objects.none()
-    dispatched = Disposition.objects.filter(agency_id__in=scope).values("report_id")
-    return Report.objects.filter(Q(admin_agency_id__in=scope) | Q(pk__in=dispatched))
+    # EXISTS, not "pk IN (subquery)": under an OR PostgreSQL cannot turn the subquery into a join, and once its
+    # rows (every disposition to a city's agencies) outgrow work_mem it rescans them for every report (minutes)
+    in_scope = permissions.in_agencies
+    dispatched = Exists(Disposition.objects.filter(in_scope("agency_id", scope), report=OuterRef("pk")))
+    return Report.objects.filter(in_scope("admin_agency_id", scope) | dispatched)
 
 
 def reporter_visible_to(user, report: Report) -> bool:
@@ -207,6 +211,9 @@ def content_visible(user, report: Report, *, is_reporter=False) -> bool:
     return user is not None and user.is_authenticated and can_view(user, report)
 
 
+SEARCH_FIELDS = ("title", "description", "address")  # what the text search reads (see the GIN index on PostgreSQL)
+
+
 def search(queryset, text: str):
     text = (text or "").strip()
     if not text:
@@ -216,10 +223,11 @@ def search(queryset, text: str):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        vector = SearchVector("title", "description", "address", config="simple")
+        # the same expression as the GIN index of migration 0007 (report_search_gin), so the index answers it;
+        # tracking numbers are stored in capitals, so an exact match on the capitalised text finds them by index
+        vector = SearchVector(*SEARCH_FIELDS, config="simple")
         return queryset.annotate(_search=vector).filter(
-            Q(_search=SearchQuery(text, config="simple", search_type="websearch"))
-            | Q(tracking_number__iexact=text.upper())
+            Q(_search=SearchQuery(text, config="simple", search_type="websearch")) | Q(tracking_number=text.upper())
         )
     condition = Q(tracking_number__iexact=text.upper())
     words = Q()
@@ -230,6 +238,12 @@ def search(queryset, text: str):
 
 def overdue_report_ids():
     return Clock.objects.filter(status=Clock.Status.RUNNING, due_at__lt=timezone.now()).values("report_id")
+
+
+def overdue_now():
+    """ "Has a running clock past its deadline", as a condition on reports (EXISTS: its negation stays an
+    anti-join, where NOT IN over a hundred thousand overdue clocks would not)."""
+    return Exists(Clock.objects.filter(report=OuterRef("pk"), status=Clock.Status.RUNNING, due_at__lt=timezone.now()))
 
 
 def find_for_caller(query: str):

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +36,7 @@ from .forms_public import (
     region_labels,
     states_for_status,
 )
+from .listing import CappedPaginator
 from .models import Attachment, PendingUpload, Report
 from .workflow import Actor, ConcurrentChange, TransitionError
 
@@ -366,7 +366,7 @@ def public_list(request):
         if data.get("q"):
             reports = services.search(reports, data["q"])
         filtered = form.is_filtered
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = region_labels([r.region for r in page.object_list if r.region_id])
     for report in page.object_list:
         report.region_label = labels.get(report.region_id, "")
@@ -383,9 +383,25 @@ def _public_attachments(report):
     return report.attachments.filter(Q(event__isnull=True) | Q(event__is_public=True)).order_by("pk")
 
 
+def _merged_public_report(number):
+    """A public report an admin merged into another one as its duplicate (``layan.routing``): its page stays, to
+    point to the report that goes on, as long as that one is public."""
+    report = (
+        Report.objects.select_related(*REPORT_RELATED, "duplicate_of")
+        .filter(tracking_number=number.upper(), state=Report.State.ARSIP, archive_reason=Report.ArchiveReason.DUPLIKAT)
+        .exclude(privacy=Report.Privacy.RAHASIA)
+        .exclude(held_for_review=True)
+        .first()
+    )
+    if report is None or not services.public_reports().filter(pk=report.duplicate_of_id).exists():
+        return None
+    return report
+
+
 def _detail_page(request, report, follow_form=None, status=200):
     supported = report.pk in request.session.get("layan_supported", [])
     context = {
+        "merged_into": report.duplicate_of if report.state == Report.State.ARSIP else None,
         "report": report,
         "region_label": _region_label(report),
         "events": services.timeline(report, public_only=True).select_related("agency"),
@@ -398,7 +414,11 @@ def _detail_page(request, report, follow_form=None, status=200):
 
 
 def public_detail(request, number):
-    return _detail_page(request, _public_report(number))
+    report = services.public_reports().select_related(*REPORT_RELATED).filter(tracking_number=number.upper()).first()
+    report = report or _merged_public_report(number)
+    if report is None:
+        raise Http404
+    return _detail_page(request, report)
 
 
 def _supporter_key(request) -> str:

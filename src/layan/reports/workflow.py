@@ -625,6 +625,8 @@ def _tell_routing(report, action, outcome, from_state, actor, data, at):
     dispatched = [name for name, _extra in outcome.extra_events] + [action]
     if "dispatch" in dispatched or action == "auto_dispatch":
         routing.on_dispatched(report, list(data.get("agencies") or []), actor, at=at)
+    elif action == "forward":  # bukan wewenang: the agency names the right one, a correction of the dispatch
+        routing.on_dispatched(report, [data["agency"]], actor, at=at)
     if from_state in Report.OPEN_STATES and report.state not in Report.OPEN_STATES:
         routing.on_left_open(report)
 

@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "layan.webhooks",
     "layan.channels",
     "layan.routing",
+    "layan.ops",
 ]
 
 MIDDLEWARE = [
+    "layan.ops.middleware.OpsMiddleware",  # /healthz, /readyz, /metrics before the host check; request ids
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,6 +254,34 @@ LAYAN_CHANNEL_SENDERS = {
 LAYAN_CHANNEL_HTTP_TIMEOUT = env.float("LAYAN_CHANNEL_HTTP_TIMEOUT", default=10.0)
 LAYAN_CHANNEL_RATE_LIMIT = env.int("LAYAN_CHANNEL_RATE_LIMIT", default=20)  # messages per sender per 10 minutes
 LAYAN_CHANNEL_SEND_ATTEMPTS = env.int("LAYAN_CHANNEL_SEND_ATTEMPTS", default=6)  # then an outbound message fails
+
+# Routing suggestions (layan.routing): retraining from the deployment's own dispatch decisions. A training needs at
+# least MIN_EXAMPLES labelled reports (and two agencies); at most MAX_EXAMPLES of the newest are used. The worker
+# retrains every RETRAIN_HOURS (0 = never; one worker per slot); a duplicate candidate scoring at least
+# DUPLICATE_BLOCKS keeps a report from being dispatched automatically.
+LAYAN_ROUTER_MIN_EXAMPLES = env.int("LAYAN_ROUTER_MIN_EXAMPLES", default=50)
+LAYAN_ROUTER_MAX_EXAMPLES = env.int("LAYAN_ROUTER_MAX_EXAMPLES", default=200_000)
+LAYAN_ROUTER_RETRAIN_HOURS = env.float("LAYAN_ROUTER_RETRAIN_HOURS", default=168)
+LAYAN_ROUTER_DUPLICATE_BLOCKS = env.float("LAYAN_ROUTER_DUPLICATE_BLOCKS", default=0.8)
+
+# Operations (layan.ops, docs/deployment.md): who may scrape /metrics (a bearer token, or client addresses or
+# networks; neither = 404), how long the figures read from the database are cached, and the dashboard views whose
+# GET requests read from the replica when DATABASE_REPLICA_URL is set (production settings).
+LAYAN_METRICS_TOKEN = env.str("LAYAN_METRICS_TOKEN", default="")
+LAYAN_METRICS_ALLOWED_IPS = env.list("LAYAN_METRICS_ALLOWED_IPS", default=[])
+LAYAN_METRICS_DB_TTL = env.int("LAYAN_METRICS_DB_TTL", default=30)
+LAYAN_REPLICA_VIEWS = env.list(
+    "LAYAN_REPLICA_VIEWS",
+    default=[
+        "deadlines:staff-stats",
+        "deadlines:staff-export",
+        "deadlines:published-list",
+        "deadlines:published-detail",
+        "deadlines:published-export",
+        "reports:public-list",
+        "api:statistics",
+    ],
+)
 
 LOGGING = {
     "version": 1,

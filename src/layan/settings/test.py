@@ -23,3 +23,6 @@ STORAGES = {
 # server) must reach the same database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="layan-test-db-")) / "test.sqlite3")}  # noqa: F405
+
+# Figures of the dashboards are computed afresh in tests (production keeps them a few minutes: deadlines.stats)
+LAYAN_STATS_CACHE_SECONDS = 0

@@ -63,10 +63,11 @@ def test_scheduled_sweep_runs_once_per_slot(dispatched):
 
 def test_worker_starts_the_sweep_thread(monkeypatch):
     from layan.core.management.commands import worker
+    from layan.ops import taskqueue
 
     calls = []
     started = []
-    monkeypatch.setattr(worker, "call_command", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(taskqueue, "call_command", lambda *a, **k: calls.append((a, k)))
     monkeypatch.setattr(worker.SweepScheduler, "start", lambda self: started.append(self.every))
     call_command("worker", "--sweep-every", "60")
     assert started == [60] and calls[0][0] == ("db_worker",)

@@ -2,10 +2,10 @@ import logging
 import random
 import threading
 
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
+
+from layan.ops.taskqueue import run_worker
 
 log = logging.getLogger("layan.worker")
 
@@ -36,6 +36,11 @@ class SweepScheduler(threading.Thread):
                     requeued = redrive()
                     if requeued:
                         log.info("webhook redrive: %s deliveries re-queued", requeued)
+                    from layan.channels.tasks import redrive_stuck
+
+                    stuck = redrive_stuck()
+                    if stuck:
+                        log.info("channels: %s inbound messages stored but never processed, queued again", stuck)
             except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
                 log.exception("sla sweep failed; next run in %s s", self.every)
             finally:
@@ -47,7 +52,7 @@ class SweepScheduler(threading.Thread):
 
 
 class Command(BaseCommand):
-    help = "Run the background task worker (django-tasks database backend) on every Layan queue."
+    help = "Run the background task worker (database queue, or RQ with TASKS_BACKEND=rq) on every Layan queue."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
@@ -60,15 +65,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval, batch, sweep_every, **options):
-        scheduler = None
+        scheduler = retrain = None
         if sweep_every > 0 and not batch:
             scheduler = SweepScheduler(sweep_every)
             scheduler.start()
-        queues = ",".join(settings.TASKS["default"]["QUEUES"])
-        try:
-            call_command(
-                "db_worker", queue_name=queues, interval=interval, batch=batch, reload=False, startup_delay=not batch
-            )
+        if not batch:  # routing models: retrained every LAYAN_ROUTER_RETRAIN_HOURS, one worker per period
+            from layan.routing.schedule import RetrainScheduler
+
+            retrain = RetrainScheduler.start_if_enabled()
+        try:  # the database queue's db_worker, or RQ's worker when TASKS_BACKEND=rq (layan.ops.taskqueue)
+            run_worker(interval=interval, batch=batch)
         finally:
-            if scheduler is not None:
-                scheduler.stop()
+            for thread in (scheduler, retrain):
+                if thread is not None:
+                    thread.stop()
