@@ -9,7 +9,7 @@ How it stays fast with hundreds of thousands of open reports
     ``UNION ALL``. The work is bounded by words x cap, whatever the number of open reports. At most :data:`POOL`
     reports, ranked by the rare words they share, are then scored from their own keys: two more indexed queries.
     A report leaves the index when it stops being open (``services.on_left_open``). bench/duplicates_bench.py
-    measures it (bench/results-duplicates.md).
+    measures it (bench/RESULTS.md, "Duplicate check").
 
 Word rarity, and why so
     The rarity of a word is read from that same query: how many postings it has in the window, counted up to the

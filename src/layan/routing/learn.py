@@ -3,7 +3,7 @@
 Pure Python over scikit-learn (no Django), so the same code trains from the deployment's own history, from an
 old system's CSV export, and in the benchmark (``python -m bench.routing_bench``, figures in bench/RESULTS.md).
 
-The model, chosen by 5-fold cross-validation on 10,000 real Surabaya complaints (bench/results-routing.md):
+The model, chosen by 5-fold cross-validation on 10,000 real Surabaya complaints (bench/RESULTS.md, "Routing"):
 
 - the report's words, normalised and stemmed (:mod:`layan.routing.text`), as sublinear TF-IDF; one feature per
   place name ("lokasi: Tegalsari"), so a district whose office handles its own complaints can be learned;

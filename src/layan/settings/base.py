@@ -291,3 +291,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Duplicates and the abuse screen (layan.routing.duplicates / abuse)
+LAYAN_DUPLICATE_WINDOW_DAYS = env.int("LAYAN_DUPLICATE_WINDOW_DAYS", default=30)
+LAYAN_DUPLICATE_HINT_DAYS = env.int("LAYAN_DUPLICATE_HINT_DAYS", default=90)
+LAYAN_DUPLICATE_THRESHOLD = env.float("LAYAN_DUPLICATE_THRESHOLD", default=0.22)
+LAYAN_ABUSE_REPEAT_COUNT = env.int("LAYAN_ABUSE_REPEAT_COUNT", default=5)
+LAYAN_ABUSE_REPEAT_MINUTES = env.int("LAYAN_ABUSE_REPEAT_MINUTES", default=60)
