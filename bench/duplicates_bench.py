@@ -25,7 +25,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 
 if __package__ in (None, ""):
@@ -34,6 +33,8 @@ if __package__ in (None, ""):
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings.demo")
 
 import django  # noqa: E402
+
+from bench.db import setup_database, teardown_database  # noqa: E402
 
 CHUNK = 5000
 # a province shaped like Jawa Timur: 38 kabupaten/kota, 684 kecamatan, 8,208 desa/kelurahan, 8 streets each
@@ -153,32 +154,6 @@ class World:
 
 
 # --- database ---------------------------------------------------------------------------------------------------
-
-
-def setup_database(n: int):
-    from django.db import connection
-
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        path = os.path.join(tempfile.gettempdir(), f"layan-dupbench-{n}.sqlite3")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        settings["TEST"]["NAME"] = path
-    else:
-        settings["TEST"]["NAME"] = f"{settings['NAME']}_dupbench"
-    old_name = settings["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return old_name
-
-
-def teardown_database(old_name: str, keep: bool):
-    from django.db import connection
-
-    if keep:
-        print(f"  kept database {connection.settings_dict['NAME']}")
-        return
-    connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def reference_data(world: World):
@@ -346,7 +321,7 @@ def probe(n: int, probes: int, facts: list[dict], world: World, now: dt.datetime
 def run(n: int, args) -> dict:
     from django.utils import timezone
 
-    old_name = setup_database(n)
+    old_name = setup_database("dupbench", n)
     try:
         now = timezone.now()
         world = World()

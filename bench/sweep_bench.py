@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 
 if __package__ in (None, ""):
@@ -26,33 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings.demo")
 
 import django  # noqa: E402
 
+from bench.db import setup_database, teardown_database  # noqa: E402
+
 CHUNK = 5000
-
-
-def setup_database(n: int):
-    from django.db import connection
-
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        path = os.path.join(tempfile.gettempdir(), f"layan-sweepbench-{n}.sqlite3")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        settings["TEST"]["NAME"] = path
-    else:
-        settings["TEST"]["NAME"] = f"{settings['NAME']}_sweepbench"
-    old_name = settings["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return old_name
-
-
-def teardown_database(old_name: str, keep: bool):
-    from django.db import connection
-
-    if keep:
-        print(f"  kept database {connection.settings_dict['NAME']}")
-        return
-    connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def reference_data():
@@ -209,7 +184,7 @@ def run(n: int, args) -> dict:
 
     from layan.deadlines.sweep import sweep
 
-    old_name = setup_database(n)
+    old_name = setup_database("sweepbench", n)
     try:
         now = timezone.now()
         started = time.perf_counter()
