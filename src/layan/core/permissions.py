@@ -12,8 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Field, ForeignObject, Lookup, Q
 
 from .models import Agency, Membership
 
@@ -177,13 +176,26 @@ def is_global(user, perm: str) -> bool:
     return agency_scope(user, perm) is EVERYTHING
 
 
+@ForeignObject.register_lookup
+@Field.register_lookup
+class AnyOf(Lookup):
+    """``field = ANY(%s)`` with the ids as one array parameter (PostgreSQL), for :func:`in_agencies`."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, [int(pk) for pk in self.rhs])
+
+
 def in_agencies(field: str, agency_ids) -> Q:
     """``field IN agency_ids``. A scope can hold thousands of agencies (an oversight body's, a province's): on
-    PostgreSQL they go as one array parameter (``IN (SELECT unnest(%s))``), where a parameter per id made every
-    query of a page cost tens of milliseconds to build and send before the database even saw it."""
+    PostgreSQL they go as one array parameter (``field = ANY(%s)``, planned like the list it replaces), where a
+    parameter per id made every query of a page cost tens of milliseconds to build and send."""
     ids = list(agency_ids)
     if len(ids) > 100 and connection.vendor == "postgresql":
-        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
+        return Q(**{f"{field}__any_of": ids})
     return Q(**{f"{field}__in": ids})
 
 
