@@ -259,7 +259,10 @@ def pages(info: dict) -> list[tuple[str, str | None, list[str]]]:
         ("Open311 requests.json (up to 1000)", None, ["/open311/v2/requests.json"]),
     ]
     if info.get("published"):
-        public.insert(11, ("published report /kinerja/<pk>/", None, [f"/kinerja/{info['published']}/"]))
+        public[11:11] = [
+            ("published report /kinerja/<pk>/", None, [f"/kinerja/{info['published']}/"]),
+            ("published report as CSV", None, [f"/kinerja/{info['published']}/unduh.csv"]),
+        ]
     inbox = "/staf/laporan/"
     everything = {"lingkup": "semua"}
     staff = [

@@ -90,9 +90,31 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def agency_subtree(root_ids: Iterable[int]) -> set[int]:
-    """The agencies ``root_ids`` and every unit below them."""
-    return _with_descendants(root_ids, _children_map())
+def agency_subtree(root_ids: Iterable[int], active_roots_only: bool = False) -> set[int]:
+    """The agencies ``root_ids`` and every unit below them. ``active_roots_only``: a root that is not active
+    reaches nothing."""
+    return set().union(*subtrees(root_ids, active_roots_only).values())
+
+
+def subtrees(root_ids: Iterable[int], active_roots_only: bool = False) -> dict[int, set[int]]:
+    """Each root's subtree (itself and every unit below it), in one recursive query: its cost follows the size of
+    the subtrees, not the number of agencies registered (a province may register every village government)."""
+    roots = sorted({int(pk) for pk in root_ids})
+    if not roots:
+        return {}
+    table = connection.ops.quote_name(Agency._meta.db_table)
+    active = " AND a.is_active = %s" if active_roots_only else ""
+    marks = ", ".join(["%s"] * len(roots))
+    query = (
+        f"WITH RECURSIVE subtree(root, id) AS (SELECT a.id, a.id FROM {table} a WHERE a.id IN ({marks}){active} "
+        f"UNION SELECT s.root, c.id FROM {table} c JOIN subtree s ON c.parent_id = s.id) SELECT root, id FROM subtree"
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*roots, True] if active_roots_only else roots)
+        for root, pk in cursor.fetchall():
+            found[root].add(pk)
+    return dict(found)
 
 
 def _with_descendants(roots: Iterable[int], children: dict[int, list[int]]) -> set[int]:
@@ -116,8 +138,8 @@ def _scopes(user) -> dict[str, frozenset[int]]:
     grants = getattr(user, "layan_key_grants", None)
     if grants is not None:  # an API key (layan.api): its permissions, in its agency and the units below it
         agency_id, perms = grants
-        if Agency.objects.filter(pk=agency_id, is_active=True).exists():
-            reach = frozenset(agency_subtree([agency_id]))
+        reach = frozenset(agency_subtree([agency_id], active_roots_only=True))
+        if reach:
             scopes = {perm: reach for perm in perms if perm in ALL_PERMISSIONS}
         user._layan_scopes = scopes
         return scopes
@@ -143,12 +165,12 @@ def _scopes(user) -> dict[str, frozenset[int]]:
             roots[perm] |= reach
     if user.is_superuser:
         global_perms |= ALL_PERMISSIONS
-    children = _children_map() if roots else {}
+    reached = subtrees(set().union(*roots.values())) if roots else {}
     for perm in ALL_PERMISSIONS:
         if perm in global_perms:
             scopes[perm] = EVERYTHING
         elif roots.get(perm):
-            scopes[perm] = frozenset(_with_descendants(roots[perm], children))
+            scopes[perm] = frozenset().union(*(reached.get(root, ()) for root in roots[perm]))
     user._layan_scopes = scopes
     return scopes
 

@@ -17,7 +17,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -51,9 +51,10 @@ def visible(user, admin_agency=None):
         reports = reports | report_services.staff_reports(user)
     if admin_agency is not None:
         reports = reports.filter(admin_agency=admin_agency)
-    public_events = ReportEvent.objects.filter(is_public=True).order_by("created_at", "pk")
+    # the latest public event only (its note and time): a report's whole timeline is not read for it
+    latest = ReportEvent.objects.filter(report=OuterRef("pk"), is_public=True).order_by("-created_at", "-pk")
+    reports = reports.annotate(last_public_event_id=Subquery(latest.values("pk")[:1]))
     return reports.select_related("category", "region", "admin_agency").prefetch_related(
-        Prefetch("events", queryset=public_events, to_attr="public_events"),
         Prefetch(
             "dispositions",
             queryset=Disposition.objects.filter(state__in=Disposition.ACTIVE_STATES).select_related("agency"),
@@ -156,22 +157,30 @@ def _agency_responsible(report: Report) -> str:
     return ", ".join(names) or report.admin_agency.name
 
 
-def as_request(report: Report, user) -> dict:
-    """One report in the spec's fields; its text only for those who may read it (never the reporter)."""
-    events = report.public_events
+def as_requests(reports, user) -> list[dict]:
+    """Reports from :func:`visible` in the spec's fields, their latest public events read in one query."""
+    reports = list(reports)
+    ids = [report.last_public_event_id for report in reports if report.last_public_event_id]
+    events = ReportEvent.objects.only("pk", "note", "created_at").in_bulk(ids)
+    return [as_request(report, user, events.get(report.last_public_event_id)) for report in reports]
+
+
+def as_request(report: Report, user, last_event: ReportEvent | None) -> dict:
+    """One report in the spec's fields; its text only for those who may read it (never the reporter).
+    ``last_event``: its latest public timeline event, if any."""
     shown = report_services.content_visible(user, report)
     category = report.category
     return {
         "service_request_id": report.tracking_number,
         "status": status(report),
-        "status_notes": events[-1].note if events else "",
+        "status_notes": last_event.note if last_event else "",
         "service_name": category.name if category else "",
         "service_code": category.slug if category else "",
         "description": report.description if shown else "",
         "agency_responsible": _agency_responsible(report),
         "service_notice": str(report.public_status),
         "requested_datetime": report.created_at,
-        "updated_datetime": events[-1].created_at if events else report.created_at,
+        "updated_datetime": last_event.created_at if last_event else report.created_at,
         "expected_datetime": _expected(report),
         "address": report.address if shown else "",
         "address_id": report.region_id or "",

@@ -92,7 +92,7 @@ def service_requests(request, fmt):
         return _create(request, fmt)
     user = _caller(request)
     reports = requests_.search(requests_.visible(user, _jurisdiction(request)), request.GET)
-    return respond(fmt, "service_requests", [requests_.as_request(report, user) for report in reports])
+    return respond(fmt, "service_requests", requests_.as_requests(reports, user))
 
 
 def _create(request, fmt):
@@ -120,7 +120,7 @@ def _create(request, fmt):
 def service_request(request, service_request_id, fmt):
     user = _caller(request)
     report = requests_.one(requests_.visible(user, _jurisdiction(request)), service_request_id)
-    return respond(fmt, "service_requests", [requests_.as_request(report, user)])
+    return respond(fmt, "service_requests", requests_.as_requests([report], user))
 
 
 @open311("GET")
