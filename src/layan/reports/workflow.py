@@ -619,7 +619,7 @@ def perform(
 
 def _tell_routing(report, action, outcome, from_state, actor, data, at):
     """Every dispatch decision is a label for the suggestion models; a report that stops being open leaves the
-    duplicate index (``layan.routing.services``)."""
+    duplicate index, and one open again returns to it (``layan.routing.services``)."""
     from layan.routing import services as routing
 
     dispatched = [name for name, _extra in outcome.extra_events] + [action]
@@ -629,6 +629,8 @@ def _tell_routing(report, action, outcome, from_state, actor, data, at):
         routing.on_dispatched(report, [data["agency"]], actor, at=at)
     if from_state in Report.OPEN_STATES and report.state not in Report.OPEN_STATES:
         routing.on_left_open(report)
+    elif from_state not in Report.OPEN_STATES and report.state in Report.OPEN_STATES:
+        routing.on_reopened(report, at=at)
 
 
 def _record(report, action, transition, actor, outcome, from_state, at):

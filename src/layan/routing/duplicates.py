@@ -393,11 +393,22 @@ def rebuild_index() -> int:
     done = 0
     reports = Report.objects.filter(state__in=Report.OPEN_STATES).order_by("created_at", "pk")
     for report in reports.only("title", "description", "address", "region_id", "created_at").iterator(2000):
-        query = _query_for(report, report.created_at)
-        _look_up(query, window_days())
-        index(report, query.chosen + ([query.place] if query.place is not None else []))
+        _index_alone(report, at=report.created_at)
         done += 1
     return done
+
+
+def reindex(report, *, at) -> None:
+    """A report that is open again (reopened after a closure) goes back into the index; no candidates are made."""
+    unindex(report)
+    _index_alone(report, at=at)
+
+
+def _index_alone(report, *, at) -> None:
+    """Index the report, choosing its words against the index as it stands at ``at``, as the intake does."""
+    query = _query_for(report, at)
+    _look_up(query, window_days())
+    index(report, query.chosen + ([query.place] if query.place is not None else []))
 
 
 def similar_public(title: str, description: str, region_id: str | None = None, *, limit: int = 3) -> list[Report]:

@@ -4,7 +4,8 @@ Data flows one way: :func:`on_report_submitted` runs inside the intake's transac
 submit_report``) right after the report is stored: the abuse screen (``abuse``), the duplicate check
 (``duplicates``), the agency/category suggestion (``suggest``) and, when the administrators allow it and the
 model is sure enough, the auto-dispatch. The workflow tells routing when a report is dispatched (every dispatch
-decision is a training label) and when it stops being open (it leaves the duplicate index).
+decision is a training label), when it stops being open (it leaves the duplicate index) and when it is open
+again (it is indexed again).
 """
 
 import datetime as dt
@@ -29,6 +30,11 @@ def on_dispatched(report, agencies, actor, *, at: dt.datetime) -> None:
 def on_left_open(report) -> None:
     """The report is no longer open (closed, archived, done): it stops being a duplicate candidate."""
     duplicates.unindex(report)
+
+
+def on_reopened(report, *, at: dt.datetime) -> None:
+    """The report is open again (the reporter objected to its closure): it is a duplicate candidate again."""
+    duplicates.reindex(report, at=at)
 
 
 def staff_panel(user, report) -> dict:

@@ -2,8 +2,10 @@
 one is suggested; a different topic, place, an old or a closed one is not; the index follows the open reports."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from layan.core.models import Region
@@ -116,7 +118,7 @@ def test_archived_and_closed_reports_leave_the_index_and_are_not_suggested(earli
     assert candidates_of(submit(*LAMPU_AGAIN)) == []
 
 
-def test_a_dispatched_report_stays_indexed_and_leaves_when_resolved(earlier, staff, demo_agencies):
+def test_a_dispatched_report_stays_indexed_leaves_when_resolved_and_returns_when_reopened(earlier, staff, demo_agencies):
     agency = demo_agencies["dsdabm-sby"]
     perform(earlier, "verify", Actor(user=staff("admin.surabaya")), agencies=[agency])
     assert TextKey.objects.filter(report=earlier).exists()  # dispatched is still open
@@ -125,6 +127,10 @@ def test_a_dispatched_report_stays_indexed_and_leaves_when_resolved(earlier, sta
     earlier.refresh_from_db()
     assert earlier.state == Report.State.SELESAI
     assert not TextKey.objects.filter(report=earlier).exists()
+    perform(earlier, "reopen", Actor(reporter_secret=earlier.secret), note="Lampunya mati lagi.")
+    earlier.refresh_from_db()
+    assert earlier.state in Report.OPEN_STATES
+    assert TextKey.objects.filter(report=earlier).count() > 1  # its words and its place, indexed again
 
 
 def test_the_index_keeps_a_bounded_number_of_distinctive_words(demo_agencies):
@@ -175,6 +181,11 @@ def test_the_index_can_be_rebuilt_as_intake_built_it(earlier, staff):
     assert duplicates.rebuild_index() == 2
     assert sorted(TextKey.objects.values_list("report_id", "key", "created_at")) == before
     assert not TextKey.objects.filter(report=closed).exists()
+    TextKey.objects.all().delete()
+    out = StringIO()
+    call_command("router", "reindex", stdout=out)
+    assert "2" in out.getvalue()
+    assert sorted(TextKey.objects.values_list("report_id", "key", "created_at")) == before
 
 
 def test_held_reports_are_not_candidates(demo_agencies):

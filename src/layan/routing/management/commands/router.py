@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from layan.core.models import User
-from layan.routing import places, store, training
+from layan.routing import duplicates, places, store, training
 from layan.routing.models import RouterModel
 
 T = RouterModel.Target
@@ -48,6 +48,9 @@ class Command(BaseCommand):
         self._target(activate)
         activate.add_argument("--version", type=int, required=True)
         self._target(commands.add_parser("rollback", help="kembali ke versi aktif sebelumnya"))
+        commands.add_parser(
+            "reindex", help="bangun ulang indeks kata laporan terbuka untuk cek duplikat (setelah aturan teks berubah)"
+        )
         predict = commands.add_parser("predict", help="saran model aktif untuk sebuah teks")
         predict.add_argument("--text", required=True)
         predict.add_argument("--region", help="kode wilayah Kemendagri tempat kejadian")
@@ -106,6 +109,10 @@ class Command(BaseCommand):
                 % ", ".join(unmapped[:30])
                 + (" ..." if len(unmapped) > 30 else "")
             )
+
+    def do_reindex(self, **options):
+        done = duplicates.rebuild_index()
+        self.stdout.write(_("Indeks duplikat dibangun ulang: %(n)s laporan terbuka.") % {"n": done})
 
     def do_evaluate(self, **options):
         dataset = self._dataset(options)
