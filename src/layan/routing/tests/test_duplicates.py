@@ -118,7 +118,7 @@ def test_archived_and_closed_reports_leave_the_index_and_are_not_suggested(earli
     assert candidates_of(submit(*LAMPU_AGAIN)) == []
 
 
-def test_a_dispatched_report_stays_indexed_leaves_when_resolved_and_returns_when_reopened(earlier, staff, demo_agencies):
+def test_a_dispatched_report_stays_indexed_leaves_when_resolved_returns_when_reopened(earlier, staff, demo_agencies):
     agency = demo_agencies["dsdabm-sby"]
     perform(earlier, "verify", Actor(user=staff("admin.surabaya")), agencies=[agency])
     assert TextKey.objects.filter(report=earlier).exists()  # dispatched is still open
