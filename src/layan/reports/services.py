@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import Expression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,6 +212,15 @@ def content_visible(user, report: Report, *, is_reporter=False) -> bool:
     return user is not None and user.is_authenticated and can_view(user, report)
 
 
+class StoredSearchVector(Expression):
+    """The report's stored ``search_tsv`` column (PostgreSQL, migration 0009), under whatever alias the query gives
+    the report table (a subquery calls it U0)."""
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_tsv", []
+
+
 SEARCH_FIELDS = ("title", "description", "address")  # what the text search reads (see the GIN index on PostgreSQL)
 
 
@@ -221,12 +231,11 @@ def search(queryset, text: str):
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchVectorField
 
-        # the same expression as the GIN index of migration 0007 (report_search_gin), so the index answers it;
-        # tracking numbers are stored in capitals, so an exact match on the capitalised text finds them by index
-        vector = SearchVector(*SEARCH_FIELDS, config="simple")
-        return queryset.annotate(_search=vector).filter(
+        # the stored vector of the SEARCH_FIELDS (migration 0009, not a model field: SQLite has none) and its GIN
+        # index; tracking numbers are stored in capitals, so an exact match on the capitalised text finds them too
+        return queryset.annotate(_search=StoredSearchVector(output_field=SearchVectorField())).filter(
             Q(_search=SearchQuery(text, config="simple", search_type="websearch")) | Q(tracking_number=text.upper())
         )
     condition = Q(tracking_number__iexact=text.upper())
