@@ -56,6 +56,33 @@ def chosen(agency_ids) -> list[Agency]:
     return [found[pk] for pk in agency_ids]
 
 
+LISTED_SCOPE = 300  # a scope of up to this many agencies is listed whole in the inbox's agency lists
+
+
+def listed_agencies(user, perm: str, *extra_ids, wider: bool = True):
+    """The agencies the inbox lists for ``user`` (its filter and its bulk dispatch): the user's scope for ``perm``
+    when it holds up to LISTED_SCOPE agencies, every agency at province or national level (the province's OPD,
+    vertical offices, PLN...), the top of every government, and ``extra_ids`` (a choice already made).
+    ``wider=False``: the scope alone, unless it is too big to list.
+
+    A province has thousands of agencies: listed whole, twice, they made the inbox 580 KB and half of its time.
+    The report page's dispatch form still offers every agency, and filtering by a government covers its units."""
+    scope = permissions.agency_scope(user, perm)
+    listable = scope is not permissions.EVERYTHING and len(scope) <= LISTED_SCOPE
+    shown = Q(parent=None) | Q(level__in=(Agency.Level.NASIONAL, Agency.Level.PROVINSI))
+    if listable:
+        shown = (shown | permissions.in_agencies("pk", scope)) if wider else permissions.in_agencies("pk", scope)
+    extra = [pk for pk in extra_ids if pk]
+    if extra:
+        shown |= Q(pk__in=extra)
+    return Agency.objects.filter(is_active=True).filter(shown)
+
+
+def _chosen_id(data, name: str) -> int | None:
+    value = data.get(name) if data is not None else None
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
 def agency_choices(agencies, suggested_ids=(), home_ids=(), home_label="") -> list:
     """Choices for an agency select: the category's usual agencies first, then those of the report's own
     government (``home_ids``), then every other agency, each group under its own heading."""
@@ -157,9 +184,9 @@ class InboxFilterForm(forms.Form):
         self.fields["category"].choices = _blank(_("Semua kategori")) + [
             (c.pk, c.name) for c in Category.objects.filter(is_active=True)
         ]
-        agencies = Agency.objects.filter(is_active=True)
-        if not permissions.has_perm(user, permissions.REPORT_DISPATCH):
-            agencies = permissions.filter_by_scope(agencies, user, permissions.REPORT_VIEW, field="pk")
+        # those who dispatch also look for what went to agencies outside their own scope
+        wider = permissions.has_perm(user, permissions.REPORT_DISPATCH)
+        agencies = listed_agencies(user, permissions.REPORT_VIEW, _chosen_id(self.data, "agency"), wider=wider)
         labels = [(a.pk, _agency_label(a)) for a in choice_rows(agencies)]
         self.fields["agency"].choices = _blank(_("Semua instansi")) + labels
         self.fields["region"].choices = _blank(_("Semua wilayah")) + self._region_choices(user)
@@ -224,7 +251,9 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.agencies = {a.pk: a for a in choice_rows(Agency.objects.filter(is_active=True))}
+        picked = self.data.getlist("agencies") if self.is_bound else []
+        listed = listed_agencies(user, permissions.REPORT_VERIFY, *(int(v) for v in picked if str(v).isdigit()))
+        self.agencies = {a.pk: a for a in choice_rows(listed)}
         scope = permissions.agency_scope(user, permissions.REPORT_VERIFY)
         home = {} if scope is permissions.EVERYTHING else {"home_ids": scope, "home_label": _("Lingkup Anda")}
         self.fields["agencies"].choices = agency_choices(self.agencies.values(), **home)

@@ -149,7 +149,9 @@ def inbox(request):
     if data.get("status"):
         reports = reports.filter(state=data["status"])
     if data.get("agency"):
-        reports = reports.filter(pk__in=Disposition.objects.filter(agency_id=data["agency"]).values("report_id"))
+        # an agency and its units: choosing a government finds what any of its agencies holds
+        within = P.in_agencies("agency_id", P.agency_subtree([data["agency"]]))
+        reports = reports.filter(pk__in=Disposition.objects.filter(within).values("report_id"))
     if data.get("category"):
         reports = reports.filter(category_id=data["category"])
     if data.get("region"):

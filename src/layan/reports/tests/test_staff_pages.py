@@ -96,6 +96,29 @@ def test_agency_inbox_shows_only_its_own_dispositions(client, staff, demo_agenci
         assert report.tracking_number not in body
 
 
+def test_the_inbox_lists_the_admins_agencies_and_wider_ones_not_every_unit_of_other_governments(
+    client, staff, demo_agencies, monkeypatch
+):
+    body = login(client, "admin.surabaya").get(reverse("reports:inbox")).content.decode()
+    for slug in ("dsdabm-sby", "dlh-sby", "tuban", "kominfo-jatim"):  # own units, another government, province OPD
+        assert demo_agencies[slug].name in body, slug
+    assert demo_agencies["dinkes-tuban"].name not in body  # a unit of another government: its report page has it
+    from layan.reports import forms_staff
+
+    monkeypatch.setattr(forms_staff, "LISTED_SCOPE", 1)  # a scope too big to list: only the wider agencies
+    body = client.get(reverse("reports:inbox")).content.decode()
+    assert demo_agencies["tuban"].name in body and demo_agencies["dlh-sby"].name not in body
+
+
+def test_filtering_the_inbox_by_a_government_finds_what_its_units_hold(client, staff, demo_agencies):
+    report = dispatched_to(new_report(), staff, demo_agencies["dsdabm-sby"])
+    login(client, "admin.surabaya")
+    for slug, found in (("surabaya", True), ("dsdabm-sby", True), ("dlh-sby", False), ("tuban", False)):
+        query = {"lingkup": "semua", "agency": demo_agencies[slug].pk}
+        body = client.get(reverse("reports:inbox"), query).content.decode()
+        assert (report.tracking_number in body) is found, slug
+
+
 def test_oversight_can_read_but_has_no_action_forms(client, staff, demo_agencies):
     report = dispatched_to(new_report(), staff, demo_agencies["dsdabm-sby"])
     login(client, "pengawas.inspektorat-sby")
