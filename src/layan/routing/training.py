@@ -258,7 +258,13 @@ def train_version(
 
 
 def train_from_history(
-    target: str, *, trained_by=None, activate: bool = True, only_if_changed: bool = False, cautious: bool = False
+    target: str,
+    *,
+    trained_by=None,
+    activate: bool = True,
+    only_if_changed: bool = False,
+    cautious: bool = False,
+    folds: int = 5,
 ):
     """A new version from this deployment's decisions; with ``only_if_changed``, None when the labelled reports
     are exactly those the newest history version was trained on. ``cautious`` (scheduled retraining): the new
@@ -273,7 +279,7 @@ def train_from_history(
         current = RouterModel.objects.filter(target=target, is_active=True).first()
         if current is not None and current.source != "history" and current.n_examples > len(dataset.examples):
             activate = False
-    return train_version(target, dataset, trained_by=trained_by, activate=activate)
+    return train_version(target, dataset, trained_by=trained_by, activate=activate, folds=folds)
 
 
 def retrain_all(*, trained_by=None, only_if_changed: bool = True) -> dict[str, str]:
