@@ -5,14 +5,18 @@ far); it answers an HTML fragment with up to three similar OPEN PUBLIC reports: 
 status and a link, each with "Saya juga mengalami" (the report's own support button, on its public page, opened
 beside the form so the draft is kept). Confidential, archived and held reports are never among them
 (``duplicates.similar_public`` reads ``reports.services.public_reports``). Without htmx the same address answers a
-small page.
+small page. Anonymous callers are throttled per client IP (``API_THROTTLE_SIMILAR``, default 60 a minute: typing
+pauses give a few a minute); over it, the answer is 429 and the form simply shows no hint.
 """
 
 import re
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
 
+from layan.api.throttling import AnonymousThrottle
 from layan.reports.forms_public import region_labels
 
 from . import duplicates
@@ -34,7 +38,21 @@ def _region(request) -> str | None:
     return None
 
 
+class SimilarThrottle(AnonymousThrottle):
+    scope = "layan_similar"
+
+
 def similar(request):
+    throttle = SimilarThrottle()
+    if not throttle.allow_request(request, None):
+        response = HttpResponse(
+            _("Terlalu banyak pencarian laporan serupa. Coba lagi dalam %(seconds)s detik.")
+            % {"seconds": int(throttle.wait() or 1)},
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(int(throttle.wait() or 1))
+        return response
     title, description = _param(request, "judul", "title"), _param(request, "isi", "description")
     reports = duplicates.similar_public(title, description, _region(request)) if (title or description) else []
     labels = region_labels([r.region for r in reports if r.region_id])

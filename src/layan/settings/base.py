@@ -154,6 +154,7 @@ REST_FRAMEWORK = {
         "layan_anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "layan_user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "layan_create": env.str("API_THROTTLE_CREATE", default="30/minute"),
+        "layan_similar": env.str("API_THROTTLE_SIMILAR", default="60/minute"),  # /lapor/mirip/, per IP
     },
 }
 SPECTACULAR_SETTINGS = {

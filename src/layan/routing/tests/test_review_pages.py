@@ -305,3 +305,23 @@ def test_the_report_form_asks_for_the_hint_while_typing(client, demo_agencies):
     page = client.get(reverse("reports:submit")).content.decode()
     assert f'hx-get="{reverse("routing:similar")}"' in page
     assert "#id_title" in page and "#id_description" in page
+
+
+def test_the_hint_is_throttled_per_client_ip(client, demo_agencies, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "layan_similar": "2/minute"},
+    }
+    query = {"judul": "Sampah menumpuk", "isi": "TPS penuh"}
+    try:
+        assert [client.get(reverse("routing:similar"), query).status_code for _ in range(2)] == [200, 200]
+        refused = client.get(reverse("routing:similar"), query)
+        assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+        assert "Terlalu banyak pencarian" in refused.content.decode()
+        other = client.get(reverse("routing:similar"), query, REMOTE_ADDR="10.1.2.3")  # another client is not
+        assert other.status_code == 200
+    finally:
+        cache.clear()
