@@ -151,13 +151,13 @@ def _age(moment, now) -> float:
     return max((now - moment).total_seconds(), 0.0) if moment else 0.0
 
 
-def run_worker(*, interval: float, batch: bool) -> None:
-    """Run the worker of the configured backend on every Layan queue until stopped (or, with ``batch``, until the
-    queues are empty)."""
+def run_worker(*, interval: float, batch: bool, queues: list[str] | None = None) -> None:
+    """Run the worker of the configured backend on every Layan queue (or on ``queues``) until stopped (or, with
+    ``batch``, until the queues are empty)."""
     from . import metrics
 
     metrics.start_worker_exporter()
-    queues = queue_names()
+    queues = list(queues or queue_names())
     if backend_kind() == RQ:
         # SimpleWorker runs each job in this process (no fork per job), beside the sweep thread; the scheduler
         # moves deferred retries (run_after) onto their queue when due.

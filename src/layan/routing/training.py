@@ -56,6 +56,9 @@ class Dataset:
     fingerprint: str = ""
 
 
+LARGE_HISTORY = 20_000  # above this many labelled reports, a retraining cross-validates 3 folds, not 5 (time)
+
+
 def min_examples() -> int:
     return settings.LAYAN_ROUTER_MIN_EXAMPLES
 
@@ -279,6 +282,8 @@ def train_from_history(
         current = RouterModel.objects.filter(target=target, is_active=True).first()
         if current is not None and current.source != "history" and current.n_examples > len(dataset.examples):
             activate = False
+    if len(dataset.examples) > LARGE_HISTORY:
+        folds = min(folds, 3)
     return train_version(target, dataset, trained_by=trained_by, activate=activate, folds=folds)
 
 

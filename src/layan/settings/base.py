@@ -135,7 +135,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "notifications", "sweeps", "webhooks"],
+        "QUEUES": ["default", "notifications", "sweeps", "webhooks", "training"],  # training: routing models
     }
 }
 

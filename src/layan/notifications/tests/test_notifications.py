@@ -80,12 +80,14 @@ def test_failed_send_is_recorded_retried_and_never_sent_twice(demo_agencies):
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_process_sends_queued_notifications(demo_agencies, tmp_path):
     """The transition only queues; a separate `layan worker` process delivers."""
-    with override_settings(
-        TASKS={
-            "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications", "sweeps"]}
-        }
-    ):
+    from django_tasks_db.models import DBTaskResult
+
+    from layan.routing.tasks import retrain_router
+
+    queues = ["default", "notifications", "sweeps", "training"]
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": queues}}):
         report = new_report()
+        retraining = retrain_router.enqueue()
     assert not Notification.objects.exists()  # nothing sent inside the request
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -103,9 +105,13 @@ def test_real_worker_process_sends_queued_notifications(demo_agencies, tmp_path)
         "DJANGO_SETTINGS_MODULE": "layan.settings.demo",
         "LAYAN_DATA_DIR": str(tmp_path / "data"),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "layan", "worker", "--batch"], env=env, capture_output=True, text=True, timeout=120
-    )
+    worker = [sys.executable, "-m", "layan", "worker", "--batch"]
+    # a worker for the training queue alone (a long retraining must not hold up notifications) leaves them queued
+    result = subprocess.run([*worker, "--queues", "training"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert DBTaskResult.objects.get(id=retraining.id).status == "SUCCESSFUL"
+    assert not Notification.objects.exists()
+    result = subprocess.run(worker, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     notification = Notification.objects.get(event__report=report)
     assert notification.status == Notification.Status.SENT

@@ -58,7 +58,7 @@ def test_production_settings_from_the_environment_pass_check_deploy(tmp_path):
         "cache": "django.core.cache.backends.redis.RedisCache",
         "cache_location": "redis://cache.internal:6379/1",
         "tasks": "django_tasks_rq.RQBackend",
-        "rq_queues": ["default", "notifications", "sweeps", "webhooks"],
+        "rq_queues": ["default", "notifications", "sweeps", "training", "webhooks"],
         "rq_url": "redis://queue.internal:6379/0?socket_connect_timeout=5",
         "media": "storages.backends.s3.S3Storage",
         "bucket": "lampiran-layan",

@@ -5,7 +5,7 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
 
-from layan.ops.taskqueue import run_worker
+from layan.ops.taskqueue import queue_names, run_worker
 
 log = logging.getLogger("layan.worker")
 
@@ -58,13 +58,19 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
         parser.add_argument("--batch", action="store_true", help="process what is queued, then exit")
         parser.add_argument(
+            "--queues",
+            nargs="+",
+            choices=queue_names(),
+            help="only these queues (default: all of them); e.g. a worker for 'training' alone",
+        )
+        parser.add_argument(
             "--sweep-every",
             type=int,
             default=300,
             help="seconds between deadline sweeps (0 = off; never in --batch mode)",
         )
 
-    def handle(self, *args, interval, batch, sweep_every, **options):
+    def handle(self, *args, interval, batch, sweep_every, queues=None, **options):
         scheduler = retrain = None
         if sweep_every > 0 and not batch:
             scheduler = SweepScheduler(sweep_every)
@@ -74,7 +80,7 @@ class Command(BaseCommand):
 
             retrain = RetrainScheduler.start_if_enabled()
         try:  # the database queue's db_worker, or RQ's worker when TASKS_BACKEND=rq (layan.ops.taskqueue)
-            run_worker(interval=interval, batch=batch)
+            run_worker(interval=interval, batch=batch, queues=queues)
         finally:
             for thread in (scheduler, retrain):
                 if thread is not None:
