@@ -3,6 +3,7 @@ WhatsApp/SMS/Telegram/email all end in :func:`submit_report`."""
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from layan.deadlines import services as clocks
 from layan.deadlines.models import Clock, Step
 
 from .attachments import save_attachment
-from .models import Category, Disposition, Follower, Report, ReportEvent, Support
+from .models import TRACKING_ALPHABET, Category, Disposition, Follower, Report, ReportEvent, Support
 
 
 @dataclass
@@ -221,6 +222,7 @@ class StoredSearchVector(Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.search_tsv", []
 
 
+TRACKING_NUMBER = re.compile(rf"^[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}$")
 SEARCH_FIELDS = ("title", "description", "address")  # what the text search reads (see the GIN index on PostgreSQL)
 
 
@@ -238,6 +240,8 @@ def search(queryset, text: str):
         return queryset.annotate(_search=StoredSearchVector(output_field=SearchVectorField())).filter(
             Q(_search=SearchQuery(text, config="simple", search_type="websearch")) | Q(tracking_number=text.upper())
         )
+    if TRACKING_NUMBER.match(text.upper()):  # a tracking number: found by its unique index, no text scan
+        return queryset.filter(tracking_number=text.upper())
     condition = Q(tracking_number__iexact=text.upper())
     words = Q()
     for word in text.split()[:8]:

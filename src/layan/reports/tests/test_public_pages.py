@@ -481,6 +481,7 @@ def test_list_filters(client, demo_agencies, staff, django_assert_max_num_querie
     assert titles(kanal="whatsapp") == {c.title}
     assert titles(q="taman") == {c.title}
     assert titles(q=b.tracking_number) == {b.title}
+    assert titles(q=b.tracking_number.lower()) == {b.title}  # typed as heard
     assert titles(status="tidak-ada") == {a.title, b.title, c.title}  # a bad value is ignored, not an error
     body = client.get(url).content.decode()
     assert body.index(c.title) < body.index(b.title) < body.index(a.title)  # newest first
