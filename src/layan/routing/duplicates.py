@@ -540,13 +540,15 @@ def panel(user, report) -> dict | None:
         .order_by("created_at")
         .only("tracking_number", "title", "created_at")
     )
-    newer = list(
-        DuplicateCandidate.objects.filter(
-            candidate=report, state=DuplicateCandidate.State.SUGGESTED, report__in=staff_reports(user)
-        )
+    # the candidate rows first (by their index), then which of their reports the user may see: asked as one
+    # query ("report IN staff_reports"), SQLite scanned the user's reports first (1 s at a million)
+    pointing = list(
+        DuplicateCandidate.objects.filter(candidate=report, state=DuplicateCandidate.State.SUGGESTED)
         .select_related("report")
-        .order_by("-score")[:KEEP]
+        .order_by("-score", "pk")[:100]
     )
+    seen = set(staff_reports(user).filter(pk__in=[row.report_id for row in pointing]).values_list("pk", flat=True))
+    newer = [row for row in pointing if row.report_id in seen][:KEEP]
     if not rows and not merged_here and not newer:
         return None
     can_decide = report.state in ARCHIVABLE and permissions.has_perm(
