@@ -21,34 +21,19 @@ import csv
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src"))
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings.demo")
 
 import django  # noqa: E402
 
+from bench.db import setup_database, teardown_database  # noqa: E402
+
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "surabaya-keluhan" / "keluhan_train.csv"
-
-
-def setup_database():
-    from django.db import connection
-
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        path = os.path.join(tempfile.gettempdir(), "layan-suggestbench.sqlite3")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        settings["TEST"]["NAME"] = path
-    else:
-        settings["TEST"]["NAME"] = f"{settings['NAME']}_suggestbench"
-    old_name = settings["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return old_name
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -82,7 +67,7 @@ def main(argv=None):
     if args.train + args.n > len(rows):
         parser.error(f"--train + --n must not exceed the {len(rows)} rows of the file")
     probe = rows[-args.n :]
-    old_name = setup_database()
+    old_name = setup_database("suggestbench")
     try:
         started = time.perf_counter()
         load_regions(province="35")
@@ -173,10 +158,7 @@ def main(argv=None):
             print(f"  {name:<34} {p['p50']:>7.2f} {p['p95']:>7.2f} {p['p99']:>7.2f} {p['max']:>7.2f}")
         print(f"  database queries per suggestion: {statistics.median(queries):.0f} (max {max(queries)})")
     finally:
-        if args.keep:
-            print(f"  kept database {connection.settings_dict['NAME']}")
-        else:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_database(old_name, args.keep)
 
 
 if __name__ == "__main__":
