@@ -519,6 +519,14 @@ def check_stored(label: str, answered: list, stored: list, before: int = 0) -> l
     return problems
 
 
+def report_checks(engine: str, problems: list[str], stored: str) -> None:
+    """Print what :func:`check_stored` found wrong, or that the check passed (``stored``: what each side stored)."""
+    for problem in problems:
+        print(f"  STORED CHECK FAILED: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"  {engine}: stored check ok: {stored}, one row per 201, none twice", flush=True)
+
+
 def print_profile(engine: str, profile: dict):
     """Where the time of one intake goes (in-process, no HTTP server): each step's milliseconds per report and
     share of the request (inclusive: indented steps are part of the one above)."""
@@ -564,14 +572,8 @@ def run_database(engine: str, args) -> list[Row]:
             problems += check_stored(
                 "layan", totals["layan"].ok_ids, tally["api_tracking_numbers"], info["api_reports_before"]
             )
-            for problem in problems:
-                print(f"  STORED CHECK FAILED: {problem}", file=sys.stderr)
-            if not problems:
-                print(
-                    f"  {engine}: stored check ok: {len(totals['bare'].ok_ids)} bare rows and "
-                    f"{len(totals['layan'].ok_ids)} reports, one row per 201, none twice",
-                    flush=True,
-                )
+            stored = f"{len(totals['bare'].ok_ids)} bare rows and {len(totals['layan'].ok_ids)} reports"
+            report_checks(engine, problems, stored)
             bare = Row(engine, "bare insert", totals["bare"])
             rows = [bare, Row(engine, "layan intake", totals["layan"], baseline=bare)]
             if args.profile:

@@ -50,6 +50,7 @@ from bench.intake_bench import (
     machine,
     print_table,
     report_bodies,
+    report_checks,
     run_rounds,
     waitress,
 )
@@ -310,14 +311,8 @@ def run_database(engine: str, python: Path, args) -> list[Row]:
                 problems += check_stored(
                     "layan", totals["layan"].ok_ids, layan.tally()["api_tracking_numbers"], info["api_reports_before"]
                 )
-                for problem in problems:
-                    print(f"  STORED CHECK FAILED: {problem}", file=sys.stderr)
-                if not problems:
-                    print(
-                        f"  {engine}: stored check ok: {len(totals['helpdesk'].ok_ids)} tickets and "
-                        f"{len(totals['layan'].ok_ids)} reports, one row per 201, none twice",
-                        flush=True,
-                    )
+                stored = f"{len(totals['helpdesk'].ok_ids)} tickets and {len(totals['layan'].ok_ids)} reports"
+                report_checks(engine, problems, stored)
                 peer = Row(engine, f"helpdesk {args.helpdesk_version} ticket", totals["helpdesk"])
                 return [peer, Row(engine, "layan intake", totals["layan"], baseline=peer)]
             finally:
