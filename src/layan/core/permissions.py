@@ -82,14 +82,6 @@ class Everything(frozenset):
 EVERYTHING = Everything()
 
 
-def _children_map() -> dict[int, list[int]]:
-    children = defaultdict(list)
-    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
-        if parent_id:
-            children[parent_id].append(pk)
-    return children
-
-
 def agency_subtree(root_ids: Iterable[int], active_roots_only: bool = False) -> set[int]:
     """The agencies ``root_ids`` and every unit below them. ``active_roots_only``: a root that is not active
     reaches nothing."""
@@ -115,16 +107,6 @@ def subtrees(root_ids: Iterable[int], active_roots_only: bool = False) -> dict[i
         for root, pk in cursor.fetchall():
             found[root].add(pk)
     return dict(found)
-
-
-def _with_descendants(roots: Iterable[int], children: dict[int, list[int]]) -> set[int]:
-    seen, stack = set(), list(roots)
-    while stack:
-        pk = stack.pop()
-        if pk not in seen:
-            seen.add(pk)
-            stack.extend(children.get(pk, ()))
-    return seen
 
 
 def _scopes(user) -> dict[str, frozenset[int]]:

@@ -72,15 +72,15 @@ def listed_agencies(user, perm: str, *extra_ids, wider: bool = True):
     shown = Q(parent=None) | Q(level__in=(Agency.Level.NASIONAL, Agency.Level.PROVINSI))
     if listable:
         shown = (shown | permissions.in_agencies("pk", scope)) if wider else permissions.in_agencies("pk", scope)
-    extra = [pk for pk in extra_ids if pk]
-    if extra:
-        shown |= Q(pk__in=extra)
+    if extra_ids:
+        shown |= Q(pk__in=extra_ids)
     return Agency.objects.filter(is_active=True).filter(shown)
 
 
-def _chosen_id(data, name: str) -> int | None:
-    value = data.get(name) if data is not None else None
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+def _chosen_ids(data, name: str) -> list[int]:
+    """The agency ids a bound form's data already chose in ``name``: they stay listed."""
+    values = data.getlist(name) if hasattr(data, "getlist") else []
+    return [int(value) for value in values if str(value).isdigit()]
 
 
 def agency_choices(agencies, suggested_ids=(), home_ids=(), home_label="") -> list:
@@ -186,7 +186,7 @@ class InboxFilterForm(forms.Form):
         ]
         # those who dispatch also look for what went to agencies outside their own scope
         wider = permissions.has_perm(user, permissions.REPORT_DISPATCH)
-        agencies = listed_agencies(user, permissions.REPORT_VIEW, _chosen_id(self.data, "agency"), wider=wider)
+        agencies = listed_agencies(user, permissions.REPORT_VIEW, *_chosen_ids(self.data, "agency"), wider=wider)
         labels = [(a.pk, _agency_label(a)) for a in choice_rows(agencies)]
         self.fields["agency"].choices = _blank(_("Semua instansi")) + labels
         self.fields["region"].choices = _blank(_("Semua wilayah")) + self._region_choices(user)
@@ -251,8 +251,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        picked = self.data.getlist("agencies") if self.is_bound else []
-        listed = listed_agencies(user, permissions.REPORT_VERIFY, *(int(v) for v in picked if str(v).isdigit()))
+        listed = listed_agencies(user, permissions.REPORT_VERIFY, *_chosen_ids(self.data, "agencies"))
         self.agencies = {a.pk: a for a in choice_rows(listed)}
         scope = permissions.agency_scope(user, permissions.REPORT_VERIFY)
         home = {} if scope is permissions.EVERYTHING else {"home_ids": scope, "home_label": _("Lingkup Anda")}

@@ -47,8 +47,9 @@ class Reach:
     view: set[int]
 
 
-def reach_of(subscription: Subscription, children: dict[int, list[int]]) -> Reach:
-    view = permissions._with_descendants([subscription.agency_id], children)
+def reach_of(subscription: Subscription, subtrees: dict[int, set[int]]) -> Reach:
+    """``subtrees``: each subscribing agency's own subtree (``permissions.subtrees``)."""
+    view = subtrees.get(subscription.agency_id) or {subscription.agency_id}
     return Reach(events=view if subscription.include_units else {subscription.agency_id}, view=view)
 
 
@@ -97,8 +98,8 @@ def fan_out(event_ids: list[int], opened: dict[str, list[int]] | None = None) ->
     by_report: dict[int, list[Disposition]] = {}
     for d in Disposition.objects.filter(report_id__in={e.report_id for e in events}).select_related("agency"):
         by_report.setdefault(d.report_id, []).append(d)
-    children = permissions._children_map()
-    reaches = {s.pk: reach_of(s, children) for s in subscriptions}
+    subtrees = permissions.subtrees({s.agency_id for s in subscriptions})
+    reaches = {s.pk: reach_of(s, subtrees) for s in subscriptions}
     created = []
     with translation.override(settings.LANGUAGE_CODE):
         for event in events:
