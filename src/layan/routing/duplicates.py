@@ -217,6 +217,11 @@ class Query:
     def place(self) -> int | None:
         return place_key(self.region_id)
 
+    @property
+    def index_keys(self) -> list[int]:
+        """What the index keeps of the report: its chosen words and its place."""
+        return self.chosen + ([self.place] if self.place is not None else [])
+
 
 @dataclass
 class Match:
@@ -368,7 +373,7 @@ def index_and_find(report, *, at) -> list[DuplicateCandidate]:
     earlier = Report.objects.filter(state__in=Report.OPEN_STATES, held_for_review=False, created_at__lte=at)
     matches = find(query, days=window_days(), reports=earlier.exclude(pk=report.pk), minimum=threshold())[:KEEP]
     if report.state in Report.OPEN_STATES:
-        index(report, query.chosen + ([query.place] if query.place is not None else []))
+        index(report, query.index_keys)
     rows = [
         DuplicateCandidate(
             report=report,
@@ -408,7 +413,7 @@ def _index_alone(report, *, at) -> None:
     """Index the report, choosing its words against the index as it stands at ``at``, as the intake does."""
     query = _query_for(report, at)
     _look_up(query, window_days())
-    index(report, query.chosen + ([query.place] if query.place is not None else []))
+    index(report, query.index_keys)
 
 
 def similar_public(title: str, description: str, region_id: str | None = None, *, limit: int = 3) -> list[Report]:

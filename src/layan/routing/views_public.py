@@ -45,13 +45,13 @@ class SimilarThrottle(AnonymousThrottle):
 def similar(request):
     throttle = SimilarThrottle()
     if not throttle.allow_request(request, None):
+        seconds = int(throttle.wait() or 1)
         response = HttpResponse(
-            _("Terlalu banyak pencarian laporan serupa. Coba lagi dalam %(seconds)s detik.")
-            % {"seconds": int(throttle.wait() or 1)},
+            _("Terlalu banyak pencarian laporan serupa. Coba lagi dalam %(seconds)s detik.") % {"seconds": seconds},
             status=429,
             content_type="text/plain; charset=utf-8",
         )
-        response["Retry-After"] = str(int(throttle.wait() or 1))
+        response["Retry-After"] = str(seconds)
         return response
     title, description = _param(request, "judul", "title"), _param(request, "isi", "description")
     reports = duplicates.similar_public(title, description, _region(request)) if (title or description) else []
