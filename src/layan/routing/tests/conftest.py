@@ -44,6 +44,17 @@ FILLER = (
 ).split()
 REGION = "35.78.05.1001"  # Tegalsari, Kota Surabaya (served by kec-tegalsari)
 
+# one street light out, told twice (the duplicate check's and the similar-reports hint's example)
+LAMPU = (
+    "Lampu PJU mati di Jl. Kedungdoro depan masjid",
+    "Lampu penerangan jalan umum di Jalan Kedungdoro depan masjid Al Falah mati sejak seminggu. Malam hari gelap "
+    "sekali dan rawan begal, mohon segera diperbaiki.",
+)
+LAMPU_AGAIN = (
+    "PJU Kedungdoro padam",
+    "Sudah lima hari lampu jalan di Kedungdoro dekat masjid Al Falah padam, gelap dan rawan begal.",
+)
+
 
 def words_of(slug: str) -> list[str]:
     return TOPICS[slug][1].split()

@@ -15,19 +15,12 @@ from layan.reports.workflow import Actor, perform
 from layan.routing import duplicates
 from layan.routing.models import DuplicateCandidate, TextKey
 
+from .conftest import LAMPU, LAMPU_AGAIN
+
 pytestmark = pytest.mark.django_db
 
 TEGALSARI, DR_SOETOMO, GUBENG, BEKTIHARJO = "35.78.05.1001", "35.78.05.1002", "35.78.08.1001", "35.23.15.2009"
 
-LAMPU = (
-    "Lampu PJU mati di Jl. Kedungdoro depan masjid",
-    "Lampu penerangan jalan umum di Jalan Kedungdoro depan masjid Al Falah mati sejak seminggu. Malam hari gelap "
-    "sekali dan rawan begal, mohon segera diperbaiki.",
-)
-LAMPU_AGAIN = (
-    "PJU Kedungdoro padam",
-    "Sudah lima hari lampu jalan di Kedungdoro dekat masjid Al Falah padam, gelap dan rawan begal.",
-)
 LAMPU_ELSEWHERE = (
     "Lampu PJU mati di Jl. Kertajaya",
     "Lampu penerangan jalan di Jalan Kertajaya dekat kampus mati tiga hari, gelap.",

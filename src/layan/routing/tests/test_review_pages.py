@@ -19,18 +19,11 @@ from layan.reports.services import NewReport, ReporterInfo, add_support, confirm
 from layan.reports.workflow import Actor, perform
 from layan.routing.models import DuplicateCandidate, Screening
 
+from .conftest import LAMPU, LAMPU_AGAIN
+
 pytestmark = pytest.mark.django_db
 
 TEGALSARI = "35.78.05.1001"
-LAMPU = (
-    "Lampu PJU mati di Jl. Kedungdoro depan masjid",
-    "Lampu penerangan jalan umum di Jalan Kedungdoro depan masjid Al Falah mati sejak seminggu. Malam hari gelap "
-    "sekali dan rawan begal, mohon segera diperbaiki.",
-)
-LAMPU_AGAIN = (
-    "PJU Kedungdoro padam",
-    "Sudah lima hari lampu jalan di Kedungdoro dekat masjid Al Falah padam, gelap dan rawan begal.",
-)
 ABUSIVE = ("Petugas kelurahan goblok", "Dasar anjing, sudah tiga bulan KTP saya belum jadi juga di kelurahan.")
 
 
