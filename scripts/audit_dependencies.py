@@ -39,7 +39,8 @@ def main() -> int:
     if not audited:
         print(f"warning: none of the {len(dependencies)} installed packages could be audited (index unreachable?)")
         return 0
-    print(f"pip-audit: {len(audited)} packages audited, no known vulnerability ({len(dependencies) - len(audited)} skipped)")
+    skipped = len(dependencies) - len(audited)
+    print(f"pip-audit: {len(audited)} packages audited, no known vulnerability ({skipped} skipped)")
     return 0
 
 

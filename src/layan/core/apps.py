@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Data induk")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers domain models with the audit log)
+        from . import audit, twofactor  # noqa: F401  (audit: registers the models; twofactor: stamps new sessions)

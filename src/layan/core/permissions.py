@@ -220,3 +220,26 @@ def forget(user) -> None:
     """Drop the cached scopes (after memberships change within one request or test)."""
     if hasattr(user, "_layan_scopes"):
         del user._layan_scopes
+
+
+# Roles whose accounts must use a second factor (layan.core.twofactor): they verify, dispatch, administer or
+# oversee across agencies, so a stolen password alone must not open them.
+TWO_FACTOR_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.SYSADMIN, Role.OVERSIGHT})
+
+
+def must_use_two_factor(user) -> bool:
+    """Whether ``user`` must enrol a second factor before reaching any staff page (when LAYAN_2FA_REQUIRED is on):
+    superusers and active holders of a role in :data:`TWO_FACTOR_ROLES`."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, is_active=True, role__in=TWO_FACTOR_ROLES).exists()
+
+
+def has_staff_session(user) -> bool:
+    """Whether the session of ``user`` is a staff session (shorter limits, see ``LAYAN_STAFF_SESSION_HOURS``):
+    anyone with a membership, Django staff or a superuser. A citizen's account keeps Django's defaults."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_staff or user.is_superuser or is_staff_member(user))

@@ -4,6 +4,7 @@ Every value a deployment changes comes from the environment (django-environ), se
 README.md. Paths default to a data directory (``$LAYAN_DATA_DIR``, default ``./var``).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,11 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login throttling and lockout (site and admin)
+    "django_otp",  # two-factor authentication for staff (layan.core.twofactor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes
+    "csp",  # Content-Security-Policy header on every response
     "layan.core",
     "layan.reports",
     "layan.deadlines",
@@ -56,9 +62,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed its second factor
     "django.contrib.messages.middleware.MessageMiddleware",
+    "layan.core.twofactor.StaffSessionMiddleware",  # staff sessions: idle and absolute limits
+    "layan.core.twofactor.TwoFactorMiddleware",  # staff with 2FA (or who must enrol) reach only the 2FA pages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page (last, as axes asks)
 ]
 
 ROOT_URLCONF = "layan.urls"
@@ -102,6 +113,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes checks every login (site and admin) before the password is: 5 failures of one username from one
+# address lock that pair out for 15 minutes (a page saying so, HTTP 429), a success resets the count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LAYAN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LAYAN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "layan.core.views.login_lockout"
+AXES_VERBOSE = False
+# The client address is REMOTE_ADDR only: a client-sent X-Forwarded-For would let a script change "its" address
+# at every try. Behind the reverse proxy, `layan serve` (waitress, --trusted-proxy) puts the client's address there.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Two-factor authentication (layan.core.twofactor): required for platform admins, system administrators and
+# oversight accounts (they enrol at their first login before any staff page), offered to every other staff member.
+# The demo and the test settings turn the requirement off; whoever has enrolled is always asked for a code.
+LAYAN_2FA_REQUIRED = env.bool("LAYAN_2FA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env.str("LAYAN_2FA_ISSUER", default=env.str("LAYAN_SITE_NAME", default="Layan"))  # in the app
+
+# Staff sessions end after LAYAN_STAFF_SESSION_HOURS in all, or LAYAN_STAFF_IDLE_MINUTES without a request;
+# citizens' sessions keep Django's defaults. Cookies: HttpOnly, SameSite=Lax (production adds Secure).
+LAYAN_STAFF_SESSION_HOURS = env.float("LAYAN_STAFF_SESSION_HOURS", default=8)
+LAYAN_STAFF_IDLE_MINUTES = env.float("LAYAN_STAFF_IDLE_MINUTES", default=30)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp 4): no inline script, nothing from elsewhere. The Swagger UI page (/api/docs/)
+# and the admin run under it unchanged (tests/e2e/test_csp.py checks the browser reports no violation).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # style="..." attributes of the templates (no script can run from one); <style> elements stay refused
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -288,7 +345,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # secrets masked and 403s on one line, on every handler (layan.ops.logs.RedactSecrets)
+    "filters": {"redact": {"()": "layan.ops.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

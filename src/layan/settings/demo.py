@@ -18,6 +18,8 @@ def _demo_secret_key() -> str:
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _demo_secret_key()
 LAYAN_MODE = "demo"
+# the demo's logins must work without a phone: two-factor is offered, not required (the banner says so)
+LAYAN_2FA_REQUIRED = env.bool("LAYAN_2FA_REQUIRED", default=False)
 # the demo runs on one machine: let webhooks reach a receiver on localhost
 LAYAN_WEBHOOK_ALLOW_PRIVATE = env.bool("LAYAN_WEBHOOK_ALLOW_PRIVATE", default=True)
 

@@ -26,3 +26,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Figures of the dashboards are computed afresh in tests (production keeps them a few minutes: deadlines.stats)
 LAYAN_STATS_CACHE_SECONDS = 0
+
+# The suite logs in with Client.login (no request, which django-axes needs) and as admins without a second factor;
+# the tests of the lockout and of two-factor turn them on (layan.core.tests.test_login_security).
+AXES_ENABLED = False
+LAYAN_2FA_REQUIRED = False
