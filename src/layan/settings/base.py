@@ -122,6 +122,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "layan.core.views.login_lockout"
 AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]  # the password is never stored either (axes masks it)
 # The client address is REMOTE_ADDR only: a client-sent X-Forwarded-For would let a script change "its" address
 # at every try. Behind the reverse proxy, `layan serve` (waitress, --trusted-proxy) puts the client's address there.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

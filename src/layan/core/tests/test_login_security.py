@@ -44,6 +44,18 @@ def test_five_wrong_passwords_lock_the_username_from_that_address(client, staff)
     assert post_login(client, "pimpinan.dsdabm-sby", DEMO_PASSWORD).status_code == 302
     other = type(client)()
     assert post_login(other, "penghubung.dsdabm-sby", DEMO_PASSWORD, REMOTE_ADDR="10.9.8.7").status_code == 302
+    # what axes keeps of the attempts holds no password
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.get(username="penghubung.dsdabm-sby")
+    assert attempt.failures_since_start >= 5 and "salah" not in attempt.post_data
+
+
+@override_settings(AXES_ENABLED=True)
+def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, staff):
+    for attempt in range(6):
+        response = post_login(client, "admin.surabaya", "salah", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")
+    assert response.status_code == 429
 
 
 @override_settings(AXES_ENABLED=True)
