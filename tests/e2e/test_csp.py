@@ -40,7 +40,7 @@ def log_in(context, username: str):
     return page
 
 
-def test_no_page_violates_the_policy(live_server, demo_agencies, new_context):
+def test_no_page_violates_the_policy(live_server, demo_agencies, staff, new_context):
     report = submit_report(
         NewReport(
             title="Lampu jalan mati <script>alert(1)</script>",
@@ -49,11 +49,22 @@ def test_no_page_violates_the_policy(live_server, demo_agencies, new_context):
         ),
         reporter=ReporterInfo(name="Siti <b>Aminah</b>", phone="081234567890"),
     )
+    from layan.reports import workflow
+    from layan.reports.workflow import Actor
+
+    workflow.perform(report, "verify", Actor(user=staff("admin.surabaya")), agencies=[demo_agencies["dsdabm-sby"]])
     public = new_context()
     public.add_init_script(RECORD_VIOLATIONS)
     page = public.new_page()
     seen = {}
-    for path in ("/", reverse("reports:submit"), reverse("reports:public-list"), "/api/docs/"):
+    public_pages = (
+        "/",
+        reverse("reports:submit"),
+        reverse("reports:public-list"),
+        reverse("reports:public-detail", args=[report.tracking_number]),
+        "/api/docs/",
+    )
+    for path in public_pages:
         seen[path] = open_and_collect(page, path)
     # the Swagger UI really rendered (its scripts ran) under the policy
     page.goto("/api/docs/")

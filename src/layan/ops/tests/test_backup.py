@@ -176,7 +176,14 @@ def test_a_damaged_archive_is_refused_before_anything_changes(client, staff, dem
             if member.name.startswith("media/cadangan/"):
                 data = b"X" + data[1:]
             out.addfile(member, io.BytesIO(data))
-    url, _target, media = empty_target
+    url, target, media = empty_target
     result = layan(["restore", str(damaged)], url, media, tmp_path)
     assert result.returncode != 0 and "checksum mismatch" in result.stderr
     assert not media.exists() or not any(media.rglob("*"))
+
+    # a freshly migrated instance (`layan migrate` only writes Django's bookkeeping rows) counts as empty
+    assert layan(["migrate", "-v", "0"], url, media, tmp_path).returncode == 0
+    assert snapshot(connection.vendor, target)["core_user"] == []
+    good = layan(["restore", str(archive)], url, media, tmp_path)
+    assert good.returncode == 0, good.stderr
+    assert len(snapshot(connection.vendor, target)["reports_report"]) == 2
