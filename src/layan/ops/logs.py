@@ -17,7 +17,7 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("layan_request_
 
 # Objects Django and other libraries put into ``extra`` that say nothing a log reader needs and would only be
 # written as their repr (the request itself: its path and id are already there).
-_DROPPED_EXTRA = ("request", "server_time", "connection")
+_DROPPED_EXTRA = ("request", "server_time", "connection", "layan_redacted")
 
 
 class JsonLineFormatter(JsonFormatter):
@@ -76,7 +76,13 @@ def mask_secrets(text: str) -> str:
     return text
 
 
-_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request", "status_code"}
+_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "request",
+    "status_code",
+    "layan_redacted",
+}
 
 
 class RedactSecrets(logging.Filter):
@@ -89,12 +95,17 @@ class RedactSecrets(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "layan_redacted", False):  # already done by another handler's filter
+            return True
+        record.layan_redacted = True
         if getattr(record, "status_code", None) == 403 and record.name.startswith(
             ("django.request", "django.security")
         ):
             self._one_line_forbidden(record)
-        message = record.getMessage()
-        record.msg, record.args = mask_secrets(message), None
+        if isinstance(record.msg, dict):  # python-json-logger merges a dict message into the line: keep it one
+            record.msg = {key: mask_secrets(v) if isinstance(v, str) else v for key, v in record.msg.items()}
+        else:
+            record.msg, record.args = mask_secrets(record.getMessage()), None
         if record.exc_info:
             record.exc_text = "".join(traceback.format_exception(*record.exc_info))
             record.exc_info = None
@@ -117,9 +128,10 @@ class RedactSecrets(logging.Filter):
             reason = str(record.exc_info[1]) or type(record.exc_info[1]).__name__
         record.exc_info, record.exc_text, record.stack_info = None, None, None
         path = getattr(request, "path", "") if request is not None else ""
-        base = record.getMessage().split(":", 1)[0] if not path else f"Forbidden: {path}"
-        if record.name.startswith("django.security.csrf"):
-            base = record.getMessage()  # "Forbidden (CSRF token missing.): /path" already names the reason
+        # "Forbidden (CSRF token missing.): /path" names its reason already; a record without its request keeps its
+        # own message (which holds the path)
+        plain = record.name.startswith("django.security.csrf") or not path
+        base = record.getMessage() if plain else f"Forbidden: {path}"
         record.msg = f"{base} user={user_id if user_id is not None else '-'}" + (f" reason={reason}" if reason else "")
         record.args = None
         record.user_id = user_id

@@ -139,3 +139,26 @@ def test_production_json_lines_are_masked_too():
     assert "/bot[disaring]/sendMessage" in line["message"] and "[disaring]" in line["headers"]
     assert "PermissionDenied" in line["exc"]
     assert not [value for value in SECRET_VALUES if value in stream.getvalue()]
+
+
+def test_two_handlers_with_the_filter_see_the_same_one_line_403():
+    """The record is changed in place once; a second handler's filter leaves it as the first made it."""
+    streams = [io.StringIO(), io.StringIO()]
+    log = logging.getLogger("django.request")
+    handlers = []
+    for stream in streams:
+        handler = logging.StreamHandler(stream)
+        handler.addFilter(RedactSecrets())
+        handlers.append(handler)
+        log.addHandler(handler)
+    try:
+        try:
+            raise PermissionDenied("bukan wewenang")
+        except PermissionDenied as exc:
+            log.warning("Forbidden (Permission denied): %s", "/staf/x/", exc_info=exc, extra={"status_code": 403})
+    finally:
+        for handler in handlers:
+            log.removeHandler(handler)
+    first, second = (stream.getvalue() for stream in streams)
+    assert first == second and "reason=bukan wewenang" in first and "/staf/x/" in first and "Traceback" not in first
+    assert first.count("\n") == 1
