@@ -6,13 +6,14 @@ tests the code. Run it with the environment's own Python: ``$venv/bin/python scr
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 
 def main() -> int:
-    audit = Path(sys.executable).with_name("pip-audit")
+    audit = os.environ.get("LAYAN_PIP_AUDIT") or str(Path(sys.executable).with_name("pip-audit"))
     command = [str(audit), "--skip-editable", "--progress-spinner", "off", "--format", "json"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
