@@ -271,6 +271,18 @@ def _run(command: list[str], env: dict) -> None:
 # --- backup ------------------------------------------------------------------------------------------------------
 
 
+class _HashingReader:
+    """A file's reader that hashes what it hands on (to tarfile, which copies ``size`` bytes in chunks)."""
+
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
 def create_backup(destination: Path, method: str = "auto") -> dict:
     """Write the archive to ``destination``; returns its manifest. ``method``: auto, native or json."""
     vendor = connection.vendor
@@ -318,15 +330,12 @@ def create_backup(destination: Path, method: str = "auto") -> dict:
         with tarfile.open(tmp, "w:gz") as archive:
             archive.add(work / db_member, arcname=db_member)
             for name in media_files():
-                digest, size = hashlib.sha256(), 0
-                with default_storage.open(name, "rb") as handle:
-                    data = handle.read()
-                digest.update(data)
-                size = len(data)
                 info = tarfile.TarInfo(f"media/{name}")
-                info.size, info.mtime, info.mode = size, int(timezone.now().timestamp()), 0o600
-                archive.addfile(info, io.BytesIO(data))
-                manifest["media"].append({"name": name, "size": size, "sha256": digest.hexdigest()})
+                info.size, info.mtime, info.mode = default_storage.size(name), int(timezone.now().timestamp()), 0o600
+                with default_storage.open(name, "rb") as handle:
+                    reader = _HashingReader(handle)
+                    archive.addfile(info, reader)  # streamed: a large routing model is never read into memory
+                manifest["media"].append({"name": name, "size": info.size, "sha256": reader.digest.hexdigest()})
             body = json.dumps(manifest, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
