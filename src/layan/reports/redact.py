@@ -26,7 +26,7 @@ NIK = re.compile(
 
 # A phone number candidate: +62 / 62 / 0 (or "(0") then digits with spaces, dots, dashes or brackets between them.
 # Each candidate is then checked by its digits (:func:`_is_phone`), which is where dates and amounts drop out.
-PHONE = re.compile(r"(?<![\w+])(?:\+\s?62|62|\(0|0)[\d ().-]{6,20}\d(?![\d])")
+PHONE = re.compile(r"(?<![\w+])(?<!\d[.,/-])(?:\+\s?62|62|\(0|0)[\d ().-]{6,20}\d(?![\d])")
 AMOUNT_BEFORE = re.compile(r"(?:Rp\.?|IDR|USD|\$)\s*$", re.IGNORECASE)
 THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 
@@ -63,6 +63,8 @@ def redact(text: str) -> str:
 
     def phone(match):
         candidate, before = match.group(0), match.string[max(match.start() - 5, 0) : match.start()]
+        if " " not in candidate and len(re.sub(r"\D", "", candidate)) > 13:
+            return candidate  # one unbroken identifier longer than any phone number (an NPWP, a certificate)
         # the longest start of the candidate that is a phone number ("0812 3456 7890 - 10 orang" reads on)
         ends = [len(candidate)] + [m.start() for m in re.finditer(r"(?<=\d)[ ().-]+(?=\d)", candidate)][::-1]
         for end in ends:

@@ -215,4 +215,3 @@ def test_confirmation_says_public_at_once_where_the_deployment_publishes(demo_ag
     report = submit()
     body = confirmation(report)
     assert f'sudah tampil di <a href="{report.get_absolute_url()}">halaman publik</a>' in body
-
