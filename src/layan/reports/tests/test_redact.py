@@ -213,3 +213,32 @@ def test_attachment_names_are_masked_for_the_public(report, staff):
 def test_stored_text_is_never_changed(report):
     stored = Report.objects.get(pk=report.pk)
     assert (stored.title, stored.description, stored.address) == (TITLE, DESCRIPTION, ADDRESS)
+
+
+@pytest.mark.django_db
+def test_emails_to_followers_mask_the_title(report, staff, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from layan.reports.models import Follower
+
+    client = Client()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:follow", args=[report.tracking_number]), {"email": "tetangga@example.com"})
+    (confirmation,) = mail.outbox
+    assert "0812-3456-7890" not in confirmation.body and PHONE_MASK in confirmation.body
+    follower = Follower.objects.get(email="tetangga@example.com")
+    client.get(reverse("reports:follow-confirm", args=[report.tracking_number, follower.token]))
+    mail.outbox.clear()
+    liaison = Actor(user=staff("penghubung.dsdabm-sby"))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(
+            report,
+            "progress",
+            liaison,
+            disposition=report.dispositions.get(),
+            note="Sedang dicek.",
+            stage="cek_lapangan",
+        )
+    [update] = [m for m in mail.outbox if m.to == ["tetangga@example.com"]]
+    assert "0812-3456-7890" not in update.body and PHONE_MASK in update.body
