@@ -128,7 +128,8 @@ def public_report(privacy=Report.Privacy.PUBLIC, phone="+6289900000009"):
     )
 
 
-def test_status_of_a_public_report_shows_status_and_last_public_update(siti, fake_channel):  # noqa: F811
+def test_status_of_a_public_report_shows_status_and_last_public_update(siti, fake_channel, settings):  # noqa: F811
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True  # public at once: another sender may ask for its status
     report = public_report()
     siti.send(f"status {report.tracking_number.replace('-', '').lower()}")
     text = last_text(fake_channel)
