@@ -226,13 +226,15 @@ class Report(models.Model):
     @property
     def publication(self) -> str:
         """When the public will see this report, for the confirmation page: ``never`` (confidential), ``archived``,
-        ``held`` (the abuse screen holds it for an admin), ``now`` (public already) or ``after_verification``."""
+        ``held`` (the abuse screen holds it for an admin, then it needs verifying), ``held_until_released`` (held, and
+        public once released where the deployment publishes at submission), ``now`` (public already) or
+        ``after_verification``."""
         if self.privacy == self.Privacy.RAHASIA:
             return "never"
         if self.state == self.State.ARSIP:
             return "archived"
         if self.held_for_review:
-            return "held"
+            return "held_until_released" if self.published_at is not None else "held"
         return "now" if self.published_at is not None else "after_verification"
 
     def reporter_url(self):

@@ -199,9 +199,13 @@ def test_confirmation_says_a_normal_report_is_public_after_verification(demo_age
 
 def test_confirmation_never_announces_a_held_report_as_public(demo_agencies, settings):
     settings.LAYAN_PUBLISH_ON_SUBMIT = True
-    body = confirmation(submit(title="Petugas goblok", description="KTP saya belum jadi juga, dasar anjing."))
+    held = "Petugas goblok", "KTP saya belum jadi juga, dasar anjing."
+    body = confirmation(submit(*held))
     assert "perlu diperiksa admin lebih dulu, jadi belum tampil di halaman publik" in body
-    assert "sudah tampil di" not in body
+    assert "Jika admin menyetujuinya, laporan tampil" in body and "sudah tampil di" not in body
+    settings.LAYAN_PUBLISH_ON_SUBMIT = False
+    body = confirmation(submit(*held))
+    assert "Jika admin menyetujui dan memverifikasinya, laporan tampil" in body and "sudah tampil di" not in body
 
 
 def test_confirmation_says_a_confidential_report_is_never_public(demo_agencies, settings):
