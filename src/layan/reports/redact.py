@@ -75,6 +75,15 @@ def redact(text: str) -> str:
     return PHONE.sub(phone, text)
 
 
+def without_personal_data(query: str) -> str:
+    """A search typed by the public, minus any NIK, phone number or e-mail address: the public search reads the
+    stored (original) text, so searching for someone's number would tell which public report mentions them."""
+    masked = redact(query or "")
+    for mask in (_("[surel disembunyikan]"), _("[NIK disembunyikan]"), _("[nomor telepon disembunyikan]")):
+        masked = masked.replace(mask, " ")
+    return " ".join(masked.split())
+
+
 REPORT_TEXT_FIELDS = ("title", "description", "address")
 
 

@@ -242,3 +242,19 @@ def test_emails_to_followers_mask_the_title(report, staff, django_capture_on_com
         )
     [update] = [m for m in mail.outbox if m.to == ["tetangga@example.com"]]
     assert "0812-3456-7890" not in update.body and PHONE_MASK in update.body
+
+
+@pytest.mark.django_db
+def test_the_public_cannot_search_by_someones_number(report, staff, demo_agencies):
+    """The search reads the stored text: searching a NIK or phone would tell which public report names them."""
+    for query in ("3578051203900001", "0812-3456-7890", "siti.aminah@gmail.com"):
+        body = Client().get(reverse("reports:public-list"), {"q": query}).content.decode()
+        assert report.tracking_number not in body, query
+        results = APIClient().get("/api/v1/reports/", {"q": query}).json()["results"]
+        assert results == [], query
+    body = Client().get(reverse("reports:public-list"), {"q": "Pungli KTP"}).content.decode()
+    assert report.tracking_number in body  # the words of the complaint still find it
+    officer = Client()
+    officer.force_login(staff("admin.surabaya"))
+    results = officer.get("/api/v1/reports/", {"q": "3578051203900001"}).json()["results"]
+    assert [r["tracking_number"] for r in results] == [report.tracking_number]  # staff search the original
