@@ -138,6 +138,12 @@ def test_status_of_a_public_report_shows_status_and_last_public_update(siti, fak
     assert "kontraktor" not in text
 
 
+def test_status_of_a_report_not_yet_published_is_not_told_to_another_sender(siti, fake_channel):  # noqa: F811
+    report = public_report()  # public privacy, but not verified yet: not public (issue 15)
+    siti.send(f"status {report.tracking_number}")
+    assert last_text(fake_channel) == f"Laporan {report.tracking_number} tidak ditemukan."
+
+
 def test_status_of_a_confidential_report_only_for_its_reporter_on_this_channel(
     django_capture_on_commit_callbacks,
     demo_agencies,
