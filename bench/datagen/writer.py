@@ -51,6 +51,8 @@ COLUMNS = {
     "followers": ("reports.Follower", ["id", "report_id", "email", "is_reporter", "confirmed", "token", "created_at"]),
 }  # fmt: skip
 ORDER = ["citizens", "reports", "dispositions", "clocks", "events", "supports", "followers"]
+# Columns that take the value of another generated column of the same row: a report is public from its verification
+COPIED = {"reports.Report": [("published_at", "verified_at")]}
 
 
 def _utc_text(value):
@@ -80,6 +82,8 @@ class TableWriter:
         if missing:
             raise ValueError(f"{model.__name__} has no columns {missing}")
         self.positions = [position[c] for c in columns]
+        label = model._meta.label
+        self.copies = [(position[to], position[source]) for to, source in COPIED.get(label, []) if to in position]
         self.adapters = [self._adapter(self.fields[position[c]]) for c in columns]
         quote = connection.ops.quote_name
         names = ", ".join(quote(f.column) for f in self.fields)
@@ -109,6 +113,8 @@ class TableWriter:
             else:
                 for position, adapt, value in zip(positions, adapters, values, strict=True):
                     row[position] = adapt(value) if adapt is not None else value
+            for to, source in self.copies:
+                row[to] = row[source]
             yield row
 
     def write(self, cursor, values_list) -> None:

@@ -9,7 +9,6 @@ import copy
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -23,6 +22,7 @@ from layan.core.nik import validate_nik
 from layan.reports import services as report_services
 from layan.reports import workflow
 from layan.reports.models import PUBLIC_STATUS, Attachment, Category, Disposition, Report, ReportEvent
+from layan.reports.redact import redact, redact_report_text
 
 
 def public_status_groups() -> dict[str, list[str]]:
@@ -132,7 +132,7 @@ class AttachmentSerializer(BuiltOnce, serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "url"]
 
     def get_url(self, attachment) -> str:
-        return _absolute(reverse("reports:attachment", args=[attachment.pk]))
+        return _absolute(attachment.get_absolute_url())
 
 
 class ReporterSerializer(serializers.Serializer):
@@ -216,6 +216,10 @@ class ReportSerializer(BuiltOnce, serializers.ModelSerializer):
         data = super().to_representation(report)
         if not self.access.content(report):
             data.update({name: None for name in HIDDEN_CONTENT})
+        elif not (self.access.staff(report) or self.access.is_reporter(report)):
+            redact_report_text(data)  # a public reader: NIK, phone numbers and e-mail addresses masked
+            for item in data["attachments"]:
+                item["original_name"] = redact(item["original_name"])
         return data
 
     @extend_schema_field(PublicStatusSerializer)
@@ -286,6 +290,12 @@ class EventSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        if not self.context.get("staff"):
+            data["note"] = redact(data["note"])  # the public timeline: what a citizen typed stays masked
+        return data
 
     def get_label(self, event) -> str:
         transition = workflow.TRANSITIONS.get(event.action)

@@ -32,6 +32,7 @@ from layan.deadlines.stats import QUARTER, Period, remembered
 from layan.reports import services as report_services
 from layan.reports import workflow
 from layan.reports.models import PUBLIC_STATUS, Attachment, Category, Disposition, Report
+from layan.reports.redact import without_personal_data
 from layan.reports.workflow import Actor
 
 from . import errors, filters
@@ -204,7 +205,12 @@ class ReportViewSet(V1Mixin, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         params = _validated(s.ReportFilterSerializer, request.query_params)
-        reports = filters.filter_reports(self.get_queryset(), params)
+        reports = self.get_queryset()
+        if params.get("q") and not P.has_perm(request.user, P.REPORT_VIEW):
+            # the public never searches by someone's NIK, phone or e-mail (it would tell which report names them)
+            params["q"] = without_personal_data(params["q"])
+            reports = reports if params["q"] else reports.none()
+        reports = filters.filter_reports(reports, params)
         page = self.paginate_queryset(reports)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -48,6 +48,19 @@ class Category(models.Model):
         return self.name
 
 
+class ReportQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule of what the public may see (pages, list, map, API, Open311, exports, webhooks of public
+        events, the similar-reports hint, attachments): published (verified, or at submission where
+        ``LAYAN_PUBLISH_ON_SUBMIT`` says so), not confidential, not archived, not held back by the abuse screen.
+        :attr:`Report.is_public` says the same of one report."""
+        return (
+            self.filter(published_at__isnull=False, held_for_review=False)
+            .exclude(privacy=Report.Privacy.RAHASIA)
+            .exclude(state=Report.State.ARSIP)
+        )
+
+
 class Report(models.Model):
     class Type(models.TextChoices):
         PENGADUAN = "pengaduan", _("Pengaduan")
@@ -154,6 +167,8 @@ class Report(models.Model):
     rating_comment = models.TextField(_("komentar penilaian"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("dibuka kembali"), default=0)
     support_count = models.PositiveIntegerField(_("saya juga mengalami"), default=0)
+    # when the report became public: at verification, or at submission if LAYAN_PUBLISH_ON_SUBMIT (see public())
+    published_at = models.DateTimeField(_("dipublikasikan"), null=True, blank=True)
     # held back from the public pages until an admin looks at it (the abuse screen of ``layan.routing`` flagged it)
     held_for_review = models.BooleanField(_("ditahan untuk diperiksa"), default=False, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="optimistic lock: bumped by every transition")
@@ -161,6 +176,8 @@ class Report(models.Model):
     # unique per admin agency so that importing the same file again adds nothing
     import_source = models.CharField(_("sumber impor"), max_length=60, blank=True)
     external_id = models.CharField(_("nomor di sistem lama"), max_length=100, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("laporan")
@@ -198,7 +215,27 @@ class Report(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.privacy != self.Privacy.RAHASIA and self.state != self.State.ARSIP
+        """:meth:`ReportQuerySet.public` for one report in memory: keep the two in step."""
+        return (
+            self.published_at is not None
+            and not self.held_for_review
+            and self.privacy != self.Privacy.RAHASIA
+            and self.state != self.State.ARSIP
+        )
+
+    @property
+    def publication(self) -> str:
+        """When the public will see this report, for the confirmation page: ``never`` (confidential), ``archived``,
+        ``held`` (the abuse screen holds it for an admin, then it needs verifying), ``held_until_released`` (held, and
+        public once released where the deployment publishes at submission), ``now`` (public already) or
+        ``after_verification``."""
+        if self.privacy == self.Privacy.RAHASIA:
+            return "never"
+        if self.state == self.State.ARSIP:
+            return "archived"
+        if self.held_for_review:
+            return "held_until_released" if self.published_at is not None else "held"
+        return "now" if self.published_at is not None else "after_verification"
 
     def reporter_url(self):
         from django.urls import reverse
@@ -307,6 +344,12 @@ class ReportEvent(models.Model):
         return f"{self.report.tracking_number} {self.action}"
 
 
+def new_public_id() -> str:
+    """The attachment's id in its URL: 128 random bits (22 url-safe characters), so no URL can be guessed or
+    counted through, unlike the sequential primary key."""
+    return secrets.token_urlsafe(16)
+
+
 def attachment_path(instance, filename):
     """Random names under the report's folder: a guessed URL leads nowhere (files are served through a view)."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -318,6 +361,7 @@ class Attachment(models.Model):
     they are stored, so nobody can ever download the original."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     event = models.ForeignKey(ReportEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
     file = models.FileField(_("berkas"), upload_to=attachment_path)
     original_name = models.CharField(_("nama berkas"), max_length=200)
@@ -334,9 +378,19 @@ class Attachment(models.Model):
     def __str__(self):
         return self.original_name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("reports:attachment", args=[self.public_id])
+
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def is_public(self) -> bool:
+        """Public exactly when its report is, and only if it came with the submission or a public update."""
+        return self.report.is_public and (self.event_id is None or self.event.is_public)
 
 
 class Support(models.Model):

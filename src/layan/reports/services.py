@@ -127,6 +127,8 @@ def submit_report(
         entered_by=entered_by,
         admin_agency=new.admin_agency or admin_agency_for(new.region),
         created_at=at,
+        # public at once only where the deployment says so; otherwise once an admin verified it (workflow)
+        published_at=at if settings.LAYAN_PUBLISH_ON_SUBMIT and channel != Report.Channel.IMPORT else None,
     )
     for _attempt in range(5):  # a clash of random tracking numbers is astronomically rare, but handled
         try:
@@ -173,12 +175,9 @@ def submit_report(
 
 
 def public_reports():
-    """Reports the public may see: not confidential, not archived, not held back by the abuse screen."""
-    return (
-        Report.objects.exclude(privacy=Report.Privacy.RAHASIA)
-        .exclude(state=Report.State.ARSIP)
-        .exclude(held_for_review=True)
-    )
+    """Reports the public may see: ``Report.objects.public()``, the one rule (published, not confidential, not
+    archived, not held back by the abuse screen)."""
+    return Report.objects.public()
 
 
 def staff_reports(user):

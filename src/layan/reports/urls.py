@@ -17,7 +17,7 @@ urlpatterns = [
     path("laporan/<str:number>/dukung/", public.support, name="support"),
     path("laporan/<str:number>/ikuti/", public.follow, name="follow"),
     path("laporan/<str:number>/ikuti/<str:token>/", public.follow_confirm, name="follow-confirm"),
-    path("lampiran/<int:pk>/", public.attachment, name="attachment"),
+    path("lampiran/<str:public_id>/", public.attachment, name="attachment"),
     # staff (views_staff.py)
     path("staf/laporan/", staff.inbox, name="inbox"),
     path("staf/laporan/aksi-massal/", staff.bulk_action, name="bulk-action"),

@@ -38,6 +38,7 @@ from .forms_public import (
 )
 from .listing import CappedPaginator
 from .models import Attachment, PendingUpload, Report
+from .redact import redact, without_personal_data
 from .workflow import Actor, ConcurrentChange, TransitionError
 
 PAGE_SIZE = 25
@@ -290,6 +291,7 @@ def reporter_page(request, number, secret):
         # what the reporter is asked to do comes first; adding information otherwise follows the report
         "actions_first": report.state in (Report.State.TERTUNDA, Report.State.SELESAI, Report.State.DITUTUP),
         "posted_action": request.POST.get("action", "") if request.method == "POST" else "",
+        "original_text": True,  # the reporter reads their own text as written (public pages mask NIK, phone, e-mail)
     }
     return _private(render(request, "reports/public/reporter.html", context, status=status))
 
@@ -363,8 +365,9 @@ def public_list(request):
             reports = reports.filter(Q(region__code=code) | Q(region__code__startswith=code + "."))
         if data.get("kanal"):
             reports = reports.filter(channel=data["kanal"])
-        if data.get("q"):
-            reports = services.search(reports, data["q"])
+        if data.get("q"):  # never by someone's NIK, phone or e-mail: that would tell which report names them
+            words = without_personal_data(data["q"])
+            reports = services.search(reports, words) if words else reports.none()
         filtered = form.is_filtered
     page = CappedPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = region_labels([r.region for r in page.object_list if r.region_id])
@@ -390,7 +393,7 @@ def _merged_public_report(number):
         Report.objects.select_related(*REPORT_RELATED, "duplicate_of")
         .filter(tracking_number=number.upper(), state=Report.State.ARSIP, archive_reason=Report.ArchiveReason.DUPLIKAT)
         .exclude(privacy=Report.Privacy.RAHASIA)
-        .exclude(held_for_review=True)
+        .filter(held_for_review=False, published_at__isnull=False)  # public() but for the archiving
         .first()
     )
     if report is None or not services.public_reports().filter(pk=report.duplicate_of_id).exists():
@@ -409,6 +412,7 @@ def _detail_page(request, report, follow_form=None, status=200):
         "clocks": report_clocks(report, include_stopped=False),
         "follow_form": follow_form or FollowForm(),
         "supported": supported,
+        "original_text": False,  # the public reads citizens' text with NIK, phone numbers and e-mails masked
     }
     return render(request, "reports/public/detail.html", context, status=status)
 
@@ -472,33 +476,41 @@ def follow_confirm(request, number, token):
 # --- attachments ------------------------------------------------------------------------------------------------
 
 
-def _attachment_visible(request, attachment) -> bool:
+def _attachment_reader(request, attachment) -> str | None:
+    """Who is asking, if they may see it: ``reporter`` (by their secret), ``staff`` (who may read the report) or
+    ``public`` (exactly when ``Attachment.is_public``: its report published, not confidential, archived or held
+    by the abuse screen, and the attachment not part of a non-public update); None otherwise."""
     report = attachment.report
     event = attachment.event
     key = request.GET.get("k", "")
     if key and constant_time_compare(key, report.secret):
-        return event is None or event.is_public or event.action == "add_info"
+        return "reporter" if event is None or event.is_public or event.action == "add_info" else None
     user = request.user
     if user.is_authenticated and workflow.can_view(user, report):
-        return True
-    return report.is_public and (event is None or event.is_public)
+        return "staff"
+    return "public" if attachment.is_public else None
 
 
-def attachment(request, pk):
-    """Serve a stored attachment (images were stored without metadata) to those who may see the report's content."""
-    item = get_object_or_404(Attachment.objects.select_related("report", "event"), pk=pk)
-    if not _attachment_visible(request, item):
+def attachment(request, public_id):
+    """Serve a stored attachment to those who may see it, addressed by its random public id (the sequential
+    primary key is never in a URL). Nothing served can run: images were re-encoded to pixels only and stay inline
+    (so they show in the page and open in the browser's image viewer), PDFs were re-rendered as images
+    (``attachments.sanitise_pdf``) and are a download; every answer forbids sniffing and runs sandboxed with no
+    sources allowed, should a browser ever try to render it as a document."""
+    item = get_object_or_404(Attachment.objects.select_related("report", "event"), public_id=public_id)
+    reader = _attachment_reader(request, item)
+    if reader is None:
         raise Http404
     try:
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=not item.is_image, filename=item.original_name, content_type=item.content_type
-    )
+    # the file's name may carry a NIK or a phone number ("KTP_3578....jpg"): masked unless staff or the reporter
+    name = redact(item.original_name) if reader == "public" else item.original_name
+    response = FileResponse(handle, as_attachment=not item.is_image, filename=name, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if item.report.is_public and (item.event is None or item.event.is_public):
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if reader == "public":
         response["Cache-Control"] = "public, max-age=600"
     else:
         response["Cache-Control"] = "private, no-store"

@@ -102,8 +102,15 @@ def _require(condition, message):
 # --- effects: each takes (report, actor, data, at, disposition) and returns an Outcome -------------------------
 
 
-def _verify(report, actor, data, at, disposition):
+def _mark_verified(report, at):
+    """Verification is also the moment a report becomes public (unless it was at submission, by the deployment's
+    ``LAYAN_PUBLISH_ON_SUBMIT``); ``Report.objects.public()`` still keeps confidential and held reports out."""
     report.verified_at = at
+    report.published_at = report.published_at or at
+
+
+def _verify(report, actor, data, at, disposition):
+    _mark_verified(report, at)
     clocks.stop_clocks(report, [Step.VERIFICATION], at=at)
     clock = clocks.start_clock(report, Step.DISPATCH, report.admin_agency, at=at)
     _classify_fields(report, data)
@@ -178,7 +185,7 @@ def _dispatch(report, actor, data, at, disposition):
     new = [a for a in agencies if a.pk not in active]
     _require(new, _("Laporan ini sudah didisposisikan ke instansi tersebut."))
     if report.verified_at is None:
-        report.verified_at = at
+        _mark_verified(report, at)
         clocks.stop_clocks(report, [Step.VERIFICATION], at=at)
     clocks.stop_clocks(report, [Step.DISPATCH], at=at)
     report.dispatched_at = report.dispatched_at or at

@@ -250,6 +250,12 @@ LAYAN_REGIONS_FILE = env.str("LAYAN_REGIONS_FILE", default="")
 LAYAN_PUBLIC_URL = env.str("LAYAN_PUBLIC_URL", default="http://127.0.0.1:8000")
 LAYAN_ATTACHMENT_MAX_BYTES = env.int("LAYAN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 LAYAN_ATTACHMENTS_PER_REPORT = env.int("LAYAN_ATTACHMENTS_PER_REPORT", default=5)
+# images with more pixels are refused from their header, before decoding (a small PNG can decode to gigabytes)
+LAYAN_IMAGE_MAX_PIXELS = env.int("LAYAN_IMAGE_MAX_PIXELS", default=40_000_000)
+# PDFs are re-rendered page by page as images (nothing of the original file is kept): at most this many pages
+LAYAN_PDF_MAX_PAGES = env.int("LAYAN_PDF_MAX_PAGES", default=20)
+# a new report is public at once (true) or only once an admin verified it (false, the default)
+LAYAN_PUBLISH_ON_SUBMIT = env.bool("LAYAN_PUBLISH_ON_SUBMIT", default=False)
 LAYAN_ESCALATION_ENABLED = env.bool("LAYAN_ESCALATION_ENABLED", default=True)
 LAYAN_OPEN311_JURISDICTION = env.str("LAYAN_OPEN311_JURISDICTION", default="")  # default: the public URL's host
 LAYAN_OPEN311_CONTACT = env.str("LAYAN_OPEN311_CONTACT", default="")

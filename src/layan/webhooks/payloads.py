@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layan.reports.models import Disposition, Report
+from layan.reports.redact import redact
 
 
 def _utc(value: dt.datetime | None) -> str | None:
@@ -50,21 +51,24 @@ def deadline(report: Report, agency_ids: set[int]) -> dt.datetime | None:
 
 def report_data(report: Report, dispositions: list[Disposition], view_scope: set[int], reach: set[int]) -> dict:
     """The report as the agency (staff scope ``view_scope``) may see it."""
-    visible = report.privacy != Report.Privacy.RAHASIA or handles(view_scope, report, dispositions)
+    handled = handles(view_scope, report, dispositions)
+    visible = report.privacy != Report.Privacy.RAHASIA or handled
+    # an agency that does not handle the report reads it at the public's level: NIK, phones, e-mails masked
+    text = (lambda value: value) if handled else redact
     base = _base_url()
     data = {
         "tracking_number": report.tracking_number,
         "url": base + report.get_absolute_url() if report.is_public else None,
         "staff_url": base + reverse("reports:staff-detail", args=[report.tracking_number]),
         "type": report.type,
-        "title": report.title if visible else None,
-        "description": report.description if visible else None,
+        "title": text(report.title) if visible else None,
+        "description": text(report.description) if visible else None,
         "privacy": report.privacy,
         "state": report.state,
         "public_status": str(report.public_status),
         "category": {"slug": report.category.slug, "name": report.category.name} if report.category_id else None,
         "region": {"code": report.region.code, "name": report.region.name} if report.region_id else None,
-        "address": report.address if visible else None,
+        "address": text(report.address) if visible else None,
         "admin_agency": _agency(report.admin_agency),
         "dispatched_agencies": [
             {**_agency(d.agency), "state": d.state} for d in dispositions if d.state in Disposition.ACTIVE_STATES

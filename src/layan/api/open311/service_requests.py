@@ -18,7 +18,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateparse import parse_date, parse_datetime
@@ -28,6 +27,7 @@ from layan.core import permissions
 from layan.deadlines.models import Clock, Step
 from layan.reports import services as report_services
 from layan.reports.models import Attachment, Disposition, Report, ReportEvent
+from layan.reports.redact import redact
 
 from .render import Open311Error
 
@@ -73,6 +73,8 @@ REPORT_COLUMNS = (
     "tracking_number",
     "state",
     "privacy",
+    "published_at",  # with state, privacy and held_for_review: Report.is_public (the media_url)
+    "held_for_review",
     "description",
     "address",
     "region_id",
@@ -159,8 +161,8 @@ def _media_url(report: Report) -> str | None:
     if not report.is_public:
         return None
     for attachment in report.all_attachments:
-        if attachment.is_image and (attachment.event is None or attachment.event.is_public):
-            return _absolute(reverse("reports:attachment", args=[attachment.pk]))
+        if attachment.is_image and attachment.is_public:
+            return _absolute(attachment.get_absolute_url())
     return None
 
 
@@ -177,6 +179,16 @@ def _agency_responsible(report: Report) -> str:
     return ", ".join(names) or report.admin_agency.name
 
 
+def _handles(user, report: Report) -> bool:
+    """Whether the caller's key or login handles the report (its admin agency or an agency it is with now): only
+    they read citizens' text as written. The prefetched active dispositions spare a query per report."""
+    if user is None or not user.is_authenticated:
+        return False
+    scope = permissions.agency_scope(user, permissions.REPORT_VIEW)
+    agencies = [report.admin_agency_id] + [d.agency_id for d in report.active_dispositions]
+    return any(agency_id in scope for agency_id in agencies)
+
+
 def as_requests(reports, user) -> list[dict]:
     """Reports from :func:`visible` in the spec's fields, their latest public events read in one query."""
     reports = list(reports)
@@ -189,20 +201,22 @@ def as_request(report: Report, user, last_event: ReportEvent | None) -> dict:
     """One report in the spec's fields; its text only for those who may read it (never the reporter).
     ``last_event``: its latest public timeline event, if any."""
     shown = report_services.content_visible(user, report)
+    # the public (and a key that does not handle the report) reads citizens' text with NIK, phones, e-mails masked
+    text = (lambda value: value) if _handles(user, report) else redact
     category = report.category
     return {
         "service_request_id": report.tracking_number,
         "status": status(report),
-        "status_notes": last_event.note if last_event else "",
+        "status_notes": text(last_event.note) if last_event else "",
         "service_name": category.name if category else "",
         "service_code": category.slug if category else "",
-        "description": report.description if shown else "",
+        "description": text(report.description) if shown else "",
         "agency_responsible": _agency_responsible(report),
         "service_notice": str(report.public_status),
         "requested_datetime": report.created_at,
         "updated_datetime": last_event.created_at if last_event else report.created_at,
         "expected_datetime": _expected(report),
-        "address": report.address if shown else "",
+        "address": text(report.address) if shown else "",
         "address_id": report.region_id or "",
         "zipcode": "",
         "lat": float(report.latitude) if shown and report.latitude is not None else None,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from layan.api.models import ApiKey
@@ -50,7 +51,14 @@ def key_client(make_key):
 
 @pytest.fixture
 def make_report(demo_agencies):
+    """Reports through the real intake, public at once (``LAYAN_PUBLISH_ON_SUBMIT``) unless ``published=False``:
+    these tests read the API and Open311, the rule of publication is tested in reports/tests/test_publication.py."""
+
     def make(region="35.78.05.1001", privacy=Report.Privacy.PUBLIC, title="Lampu PJU mati di Jl. Tegalsari", **kw):
+        with override_settings(LAYAN_PUBLISH_ON_SUBMIT=kw.pop("published", True)):
+            return _make(region, privacy, title, **kw)
+
+    def _make(region, privacy, title, **kw):
         reporter = kw.pop(
             "reporter", ReporterInfo(name="Siti Aminah", phone="+6281234567890", email="siti@example.com")
         )

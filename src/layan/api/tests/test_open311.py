@@ -342,7 +342,7 @@ def test_requests_show_what_the_public_may_see(reports, settings):
     assert item["requested_datetime"] == timezone.localtime(report.created_at).isoformat(timespec="seconds")
     assert item["expected_datetime"] is not None  # the verification clock runs
     attachment = Attachment.objects.get(report=report)
-    assert item["media_url"] == f"{settings.LAYAN_PUBLIC_URL.rstrip('/')}/lampiran/{attachment.pk}/"
+    assert item["media_url"] == f"{settings.LAYAN_PUBLIC_URL.rstrip('/')}/lampiran/{attachment.public_id}/"
     assert "Siti" not in response.content.decode() and report.secret not in response.content.decode()
 
 
@@ -411,7 +411,8 @@ def test_one_request_is_an_array_of_one_in_json_and_xml(reports):
         assert errors(response) == [f"Permintaan layanan “{hidden}” tidak ditemukan."]
 
 
-def test_xml_escapes_what_citizens_write(services, post):
+def test_xml_escapes_what_citizens_write(services, post, settings):
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True  # read back by the public
     text = 'Got <b>&</b> "kutip" ]]> di jalan.\x07'
     number = post(description=text).json()[0]["service_request_id"]
     response = Client().get(f"{ROOT}/requests/{number}.xml")

@@ -27,6 +27,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
+def layan_server_env():
+    """The round trips read back, as the public, the request they just posted: this deployment publishes at once."""
+    return {"LAYAN_PUBLISH_ON_SUBMIT": "true"}
+
+
+@pytest.fixture
 def open311(layan_server, demo_agencies, make_key):
     """The v2 root of the live server, its categories, and an intake key of Pemkot Surabaya."""
     make_categories()

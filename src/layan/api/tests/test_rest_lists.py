@@ -37,8 +37,9 @@ def walk(client, url):
 
 
 @pytest.fixture
-def spread(make_report, staff):
-    """Reports in several places, states and channels."""
+def spread(make_report, staff, settings):
+    """Reports in several places, states and channels (all public at once)."""
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True
     jalan = Category.objects.create(name="Jalan dan Drainase", slug="jalan")
     old = submit_report(
         NewReport(title="Jembatan retak", description="Retak besar.", region=Region.objects.get(code="35.78.08.1001")),

@@ -128,13 +128,20 @@ def public_report(privacy=Report.Privacy.PUBLIC, phone="+6289900000009"):
     )
 
 
-def test_status_of_a_public_report_shows_status_and_last_public_update(siti, fake_channel):  # noqa: F811
+def test_status_of_a_public_report_shows_status_and_last_public_update(siti, fake_channel, settings):  # noqa: F811
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True  # public at once: another sender may ask for its status
     report = public_report()
     siti.send(f"status {report.tracking_number.replace('-', '').lower()}")
     text = last_text(fake_channel)
     assert text.startswith(f"Laporan {report.tracking_number}: {report.public_status}")
     assert "Laporan diterima melalui WhatsApp." in text
     assert "kontraktor" not in text
+
+
+def test_status_of_a_report_not_yet_published_is_not_told_to_another_sender(siti, fake_channel):  # noqa: F811
+    report = public_report()  # public privacy, but not verified yet: not public (issue 15)
+    siti.send(f"status {report.tracking_number}")
+    assert last_text(fake_channel) == f"Laporan {report.tracking_number} tidak ditemukan."
 
 
 def test_status_of_a_confidential_report_only_for_its_reporter_on_this_channel(

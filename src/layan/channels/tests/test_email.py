@@ -27,7 +27,14 @@ def jpeg_bytes(size: int = 96) -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+def pdf_bytes() -> bytes:
+    """A real one-page PDF: attachments are re-rendered page by page, so it must be readable."""
+    out = io.BytesIO()
+    Image.new("RGB", (200, 280), "white").save(out, "PDF")
+    return out.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 def citizen_mail(**overrides) -> MimeMessage:

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Report
+from ..redact import redact
 
 register = template.Library()
 
@@ -74,3 +75,10 @@ def event_actor(event, report):
     if event.actor_kind in ("admin", "intake"):
         return report.admin_agency.name
     return ""
+
+
+@register.filter
+def public_text(text, original=False):
+    """Citizen-typed text on a public page: NIK, phone numbers and e-mail addresses masked (``reports.redact``).
+    ``original`` (true on the reporter's own page) shows the text as written."""
+    return text if original else redact(text)

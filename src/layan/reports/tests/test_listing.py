@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def five(demo_agencies):
-    """Five reports a day apart (oldest first); the two newest are overdue."""
+def five(demo_agencies, settings):
+    """Five reports a day apart (oldest first); the two newest are overdue. Public at once (the public list)."""
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True
     now = timezone.now()
     region = Region.objects.get(code="35.78.05.1001")
     reports = [

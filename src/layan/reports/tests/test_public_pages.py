@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -32,8 +32,11 @@ def jpeg_with_gps(name="foto.jpg"):
 
 
 def pdf_file(name="surat.pdf"):
-    out = io.BytesIO(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    """A real one-page PDF (uploads are re-rendered page by page, so it must be readable)."""
+    out = io.BytesIO()
+    Image.new("RGB", (200, 280), "white").save(out, "PDF", author="Siti Aminah")
     out.name = name
+    out.seek(0)
     return out
 
 
@@ -62,7 +65,14 @@ def form_data(**overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def make_report(privacy=Report.Privacy.PUBLIC, title="Lampu PJU mati di Jl. Tegalsari", **kwargs):
+def make_report(privacy=Report.Privacy.PUBLIC, title="Lampu PJU mati di Jl. Tegalsari", published=True, **kwargs):
+    """A report as submitted; ``published``: under ``LAYAN_PUBLISH_ON_SUBMIT`` (public at once, where allowed),
+    else public only once verified (the default rule, tested in test_publication.py)."""
+    with override_settings(LAYAN_PUBLISH_ON_SUBMIT=published):
+        return _submit(privacy, title, **kwargs)
+
+
+def _submit(privacy, title, **kwargs):
     return submit_report(
         NewReport(
             title=title,
@@ -250,8 +260,9 @@ def test_reporter_adds_information_with_a_photo(client, demo_agencies):
     public_body = client.get(report.get_absolute_url()).content.decode()
     assert "Lubangnya di sisi timur" not in public_body  # the reporter's additions are for the staff only
     attachment = event.attachments.get()
-    assert client.get(reverse("reports:attachment", args=[attachment.pk])).status_code == 404
-    assert client.get(reverse("reports:attachment", args=[attachment.pk]), {"k": report.secret}).status_code == 200
+    assert client.get(reverse("reports:attachment", args=[attachment.public_id])).status_code == 404
+    url = reverse("reports:attachment", args=[attachment.public_id])
+    assert client.get(url, {"k": report.secret}).status_code == 200
 
 
 @pytest.mark.django_db
@@ -334,7 +345,7 @@ def test_confidential_report_stays_hidden(client, demo_agencies, staff):
     assert "Pungutan liar" not in client.get(reverse("reports:public-list")).content.decode()
     assert client.get(report.get_absolute_url()).status_code == 404
     assert client.post(reverse("reports:support", args=[report.tracking_number])).status_code == 404
-    url = reverse("reports:attachment", args=[attachment.pk])
+    url = reverse("reports:attachment", args=[attachment.public_id])
     assert client.get(url).status_code == 404
     assert client.get(url, {"k": "salah"}).status_code == 404
     assert client.get(url, {"k": report.secret}).status_code == 200
@@ -361,16 +372,16 @@ def test_attachment_headers(client, demo_agencies):
     report = make_report()
     photo = save_attachment(report, *clean_upload(uploaded(jpeg_with_gps())))
     pdf = save_attachment(report, *clean_upload(uploaded(pdf_file())))
-    response = client.get(reverse("reports:attachment", args=[photo.pk]))
+    response = client.get(reverse("reports:attachment", args=[photo.public_id]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("inline")
-    response = client.get(reverse("reports:attachment", args=[pdf.pk]))
+    response = client.get(reverse("reports:attachment", args=[pdf.public_id]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="surat.pdf"'
     body = client.get(report.get_absolute_url()).content.decode()
-    assert reverse("reports:attachment", args=[photo.pk]) in body and "Unduh surat.pdf" in body
-    assert client.get(reverse("reports:attachment", args=[999999])).status_code == 404
+    assert reverse("reports:attachment", args=[photo.public_id]) in body and "Unduh surat.pdf" in body
+    assert client.get(reverse("reports:attachment", args=["x" * 22])).status_code == 404
 
 
 @pytest.mark.django_db

@@ -250,7 +250,7 @@ def test_agency_accepts_posts_progress_with_photo_and_resolves(client, staff, de
     event = report.events.get(action="progress")
     photo = Attachment.objects.get(event=event)
     assert photo.by_staff and photo.content_type == "image/jpeg"
-    assert f"/lampiran/{photo.pk}/" in client.get(detail_url(report)).content.decode()
+    assert f"/lampiran/{photo.public_id}/" in client.get(detail_url(report)).content.decode()
 
     assert act(client, report, "resolve", disposition, note="Saluran sudah dibersihkan.").status_code == 302
     report.refresh_from_db()

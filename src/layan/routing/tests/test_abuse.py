@@ -97,7 +97,8 @@ def submit(title, description, phone="081234567890", at=None):
 
 
 @pytest.mark.django_db
-def test_a_flagged_report_is_held_and_a_clean_one_is_not(demo_agencies):
+def test_a_flagged_report_is_held_and_a_clean_one_is_not(demo_agencies, settings):
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True  # a clean report is public at once, a held one is not
     bad = submit("Petugas goblok", "Sudah tiga bulan KTP saya belum jadi juga, dasar anjing.")
     good = submit(*CLEAN[0])
     bad.refresh_from_db()

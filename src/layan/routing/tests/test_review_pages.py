@@ -52,6 +52,13 @@ def post(client, name, report, *args, **data):
     )
 
 
+@pytest.fixture(autouse=True)
+def _published_at_submission(settings):
+    """These pages are read as the public right after submission: this deployment publishes at once (the rule of
+    publication itself is tested in reports/tests/test_publication.py)."""
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True
+
+
 @pytest.fixture
 def pair(demo_agencies):
     primary = submit(*LAMPU, email="pertama@warga.id", days_ago=3)
