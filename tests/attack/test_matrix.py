@@ -16,7 +16,6 @@ the case passes, the strict mark fails, and the mark is removed.
 """
 
 import html
-import re
 import uuid
 from urllib.parse import quote, quote_plus, urlencode
 
@@ -27,9 +26,7 @@ from .world import (
     HANDLING,
     REPORT_KEYS,
     REPORTERS,
-    ROLE_BY_NAME,
     ROLES,
-    UNRELATED,
     content_needles,
     found,
     identity_needles,
