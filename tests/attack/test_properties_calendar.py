@@ -3,7 +3,7 @@ office schedules drawn at random (and the default one), with holidays (national,
 and for 24/7 agencies, adding working time never goes backwards, is monotonic in the start and in the duration,
 lands inside office hours on a working day, and is the inverse of measuring working time.
 
-Bounded: a few hundred examples per property, no deadline per example (a calendar walks day by day)."""
+Bounded: 150 examples per property, no deadline per example (a calendar walks day by day)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -15,7 +15,8 @@ from layan.deadlines.calendar import WorkingCalendar
 
 UTC = dt.UTC
 ZONES = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]  # WIB, WITA, WIT
-BOUND = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the same examples on every run and machine, so a CI failure reproduces locally
+BOUND = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 # instants over the years the holidays package knows cuti bersama for, at second precision
 instants = st.datetimes(
@@ -26,8 +27,12 @@ quarter_hours = st.integers(min_value=0, max_value=95).map(lambda n: dt.time(n /
 
 @st.composite
 def spans(draw):
+    """Opening and closing of one weekday, at least two hours apart (the calendar refuses spans beyond five years,
+    which 20 working days of 15-minute Sundays would need: a documented ValueError, not a property)."""
     opening, closing = draw(quarter_hours), draw(quarter_hours)
-    assume(opening < closing)
+    assume(
+        dt.datetime.combine(dt.date.min, closing) - dt.datetime.combine(dt.date.min, opening) >= dt.timedelta(hours=2)
+    )
     return [opening.strftime("%H:%M"), closing.strftime("%H:%M")]
 
 
