@@ -84,6 +84,7 @@ class ReportWorkflow(RuleBasedStateMachine):
         self.secret = self.report.secret
         self.done = []
         self.resolved_by_return = False  # Terdisposisi Selesai reached through a return: ITEM_RETURN
+        self.forwarded_onto_active = False  # forwarded to an agency it was already with: ITEM_FORWARD
 
     def actor(self, name):
         if name == "reporter":
@@ -136,6 +137,11 @@ class ReportWorkflow(RuleBasedStateMachine):
             self.carried_out(report, "confirm", "reporter", before)
 
     def carried_out(self, report, action, who, before):
+        if action == "forward":
+            active = list(
+                report.dispositions.filter(state__in=Disposition.ACTIVE_STATES).values_list("agency", flat=True)
+            )
+            self.forwarded_onto_active |= len(active) != len(set(active))
         after = Report.objects.get(pk=report.pk)
         assert after.version == before[0]["version"] + 1
         self.done.append((action, who))
@@ -230,6 +236,9 @@ class ReportWorkflow(RuleBasedStateMachine):
             assert all(d.state == DS.SELESAI and d.resolved_at for d in active)
         if report.state in (S.BARU, S.TERVERIFIKASI):
             assert not active
+        if not self.forwarded_onto_active:
+            agencies = [d.agency_id for d in active]
+            assert len(agencies) == len(set(agencies)), "two active dispositions to one agency"
         for disposition in report.dispositions.all():
             if disposition.state in (DS.DITERIMA, DS.DIPROSES, DS.SELESAI):
                 assert disposition.first_response_at is not None and report.first_response_at is not None
@@ -293,6 +302,30 @@ def test_no_sequence_of_actions_reaches_an_invalid_state(demo_agencies):
     STATES_SEEN.clear()
     run_state_machine_as_test(ReportWorkflow, settings=BOUND)
     assert REACHED - STATES_SEEN == set()
+
+
+ITEM_FORWARD = (
+    "bug (not in issue 15): forwarding (bukan wewenang) to an agency the report is already with opens a second "
+    "active disposition to it, with a second set of clocks; dispatch refuses the same"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=ITEM_FORWARD)
+@pytest.mark.django_db
+def test_forward_to_an_agency_already_handling_it(demo_agencies):
+    _bind(demo_agencies)
+    report, users, agencies = ReportWorkflow().report, ReportWorkflow.users, ReportWorkflow.agencies
+    both = [agencies["dsdabm-sby"], agencies["dlh-sby"]]
+    workflow.perform(report, "verify", Actor(user=users["admin"]), agencies=both)
+    ours = report.dispositions.get(agency=agencies["dsdabm-sby"])
+    try:
+        workflow.perform(
+            report, "forward", Actor(user=users["liaison"]), disposition=ours, agency=both[1], note="Bukan wewenang."
+        )
+    except ValidationError:
+        pass  # refused, as dispatch refuses it: fine
+    active = report.dispositions.filter(state__in=Disposition.ACTIVE_STATES).values_list("agency", flat=True)
+    assert len(list(active)) == len(set(active))
 
 
 # A bug the state machine found (the machine skips these two checks after a return until it is fixed: remove
