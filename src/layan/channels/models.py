@@ -136,7 +136,10 @@ class OutboundMessage(models.Model):
     provider = models.CharField(_("penyedia"), max_length=20)
     channel = models.CharField(_("kanal"), max_length=10)
     to = models.CharField(_("penerima"), max_length=254)
+    # never a secret link in clear: ``text`` holds ``layan.reports.keys.PLACEHOLDER``, replaced by a fresh link to
+    # ``report``'s reporter page when it is sent (``reporter_link``)
     text = models.TextField(_("teks"))
+    reporter_link = models.BooleanField(_("berisi tautan rahasia pelapor"), default=False)
     subject = models.CharField(_("subjek"), max_length=200, blank=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     message_id = models.CharField(_("Message-ID surel"), max_length=255, blank=True, db_index=True)
