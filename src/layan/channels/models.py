@@ -70,8 +70,8 @@ class Conversation(models.Model):
         verbose_name_plural = _("percakapan")
         constraints = [models.UniqueConstraint(fields=["channel", "address"], name="unique_conversation")]
 
-    def __str__(self):
-        return f"{self.channel}:{self.address}"
+    def __str__(self):  # never the address: this text shows wherever the row is named (admin, logs)
+        return f"{self.channel} #{self.pk}"
 
 
 class InboundMessage(models.Model):
@@ -170,8 +170,8 @@ class OutboundMessage(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.channel}:{self.to} {self.status}"
+    def __str__(self):  # never the recipient: this text shows wherever the row is named (admin, logs)
+        return f"{self.channel} #{self.pk} {self.status}"
 
 
 class InboundMedia(models.Model):

@@ -30,5 +30,5 @@ class Notification(models.Model):
         verbose_name_plural = _("notifikasi")
         constraints = [models.UniqueConstraint(fields=["event", "channel", "recipient"], name="unique_notification")]
 
-    def __str__(self):
-        return f"{self.channel}:{self.recipient} {self.status}"
+    def __str__(self):  # never the recipient: this text shows wherever the row is named (admin, logs)
+        return f"{self.channel} #{self.pk} {self.status}"

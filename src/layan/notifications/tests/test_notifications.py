@@ -125,3 +125,21 @@ def test_real_worker_process_sends_queued_notifications(demo_agencies, tmp_path)
     assert notification.status == Notification.Status.SENT
     sent_files = list(tmp_path.glob("*.log"))
     assert sent_files and report.tracking_number in sent_files[0].read_text()
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_neither_the_recipient_nor_a_working_link(
+    admin_client, demo_agencies, staff, django_capture_on_commit_callbacks
+):
+    """Who hears of a report is its reporter's identity, and a stored body must not let anyone act as them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = new_report(email="siti.aminah@example.com", privacy="anonim")
+        perform(report, "verify", Actor(user=staff("admin.surabaya")), agencies=[demo_agencies["dsdabm-sby"]])
+    note = Notification.objects.filter(recipient="siti.aminah@example.com").first()
+    assert note is not None and note.reporter_link
+    for url in ("/admin/notifications/notification/", f"/admin/notifications/notification/{note.pk}/change/"):
+        body = admin_client.get(url).content.decode()
+        assert "siti.aminah" not in body and "s***@example.com" in body, url
+        assert not reporter_keys_in(body, report), url
+    found = admin_client.get("/admin/notifications/notification/", {"q": "siti.aminah@example.com"})
+    assert "s***@example.com" not in found.content.decode()  # no search by address either
