@@ -160,7 +160,11 @@ def test_the_migration_hashes_the_secrets_and_scrubs_the_stored_messages(demo_ag
             admin_agency=Agency.objects.get(slug="surabaya"),
         )
         Report.objects.create(
-            tracking_number="K7QM-3XPB", secret="B" * 32, title="Lain", description="Lain.", admin_agency_id=1
+            tracking_number="K7QM-3XPB",
+            secret="B" * 32,
+            title="Lain",
+            description="Lain.",
+            admin_agency=report.admin_agency,
         )
         apps.get_model("reports", "Follower").objects.create(report=report, email="a@example.com", token=follow_token)
         apps.get_model("reports", "PendingUpload").objects.create(
