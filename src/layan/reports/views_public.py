@@ -73,7 +73,8 @@ def _pending_from_post(post) -> list[PendingUpload]:
     removed = set(post.getlist("remove_upload"))
     tokens = [t for t in post.getlist("pending_upload") if t and t not in removed and len(t) <= 100][:20]
     # found by the digests of the tokens the form carries: the tokens themselves are stored nowhere
-    by_digest = {p.token_digest: p for p in PendingUpload.objects.filter(token_digest__in=map(secret_digest, tokens))}
+    digests = [secret_digest(token) for token in tokens]
+    by_digest = {p.token_digest: p for p in PendingUpload.objects.filter(token_digest__in=digests)}
     for token in list(removed)[:20]:
         upload = PendingUpload.objects.filter(token_digest=secret_digest(token[:100])).first()
         if upload is not None:
