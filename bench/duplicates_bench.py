@@ -190,12 +190,8 @@ def fill(n: int, days: int, now: dt.datetime, world: World) -> tuple[list[dict],
         facts[-1]["created_at"] = now - dt.timedelta(seconds=span * (n - i) / n)  # oldest first
     words = [duplicates.content_words(f["title"], "", f["description"]) for f in facts]
     document_frequency = Counter(word for report_words in words for word in report_words)
-    template = Report(
-        pk=1, tracking_number="B", secret="s", title="t", description="d", admin_agency=pemda, created_at=now
-    )
-    reports = FastInsert(
-        template, ["id", "tracking_number", "secret", "title", "description", "region_id", "created_at"]
-    )
+    template = Report(pk=1, tracking_number="B", title="t", description="d", admin_agency=pemda, created_at=now)
+    reports = FastInsert(template, ["id", "tracking_number", "title", "description", "region_id", "created_at"])
     keys = FastInsert(TextKey(pk=1, report_id=1, key=1, created_at=now), ["id", "report_id", "key", "created_at"])
     key_id = 0
     for start in range(0, n, CHUNK):
@@ -203,9 +199,7 @@ def fill(n: int, days: int, now: dt.datetime, world: World) -> tuple[list[dict],
         rows, key_rows = [], []
         for i in range(start, stop):
             f = facts[i]
-            rows.append(
-                (i + 1, f"B{i:08d}", f"bench-{i}", f["title"], f["description"], f["region_id"], f["created_at"])
-            )
+            rows.append((i + 1, f"B{i:08d}", f["title"], f["description"], f["region_id"], f["created_at"]))
             order = {w: k for k, w in enumerate(words[i])}
             chosen = sorted(words[i], key=lambda w: (min(document_frequency[w], duplicates.POSTINGS_CAP), order[w]))
             chosen_keys = [duplicates.word_key(w) for w in chosen[: duplicates.INDEX_WORDS]]
@@ -270,7 +264,6 @@ def probe(n: int, probes: int, facts: list[dict], world: World, now: dt.datetime
     for k, (case, original) in enumerate(cases):
         report = Report.objects.create(
             tracking_number=f"P{k:08d}",
-            secret=f"probe-{k}",
             title=case["title"],
             description=case["description"],
             region=regions[case["region_id"]],

@@ -135,14 +135,13 @@ def fill(n: int, due_fraction: float, now: dt.datetime) -> int:
     report_template = Report(
         pk=1,
         tracking_number="B",
-        secret="s",
         title="Laporan uji",
         description="Isi laporan uji beban.",
         region=city,
         admin_agency=pemda,
         state=Report.State.TERDISPOSISI,
     )
-    reports = FastInsert(report_template, ["id", "tracking_number", "secret", "title"])
+    reports = FastInsert(report_template, ["id", "tracking_number", "title"])
     clock_template = Clock(
         pk=1, report_id=1, agency=opd, status=Clock.Status.RUNNING, started_at=now, due_at=now, amount=1, unit="x"
     )
@@ -153,7 +152,7 @@ def fill(n: int, due_fraction: float, now: dt.datetime) -> int:
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
         with transaction.atomic():
-            reports.insert((i + 1, f"B{i:08d}", f"bench-secret-{i}", f"Laporan uji {i}") for i in range(start, stop))
+            reports.insert((i + 1, f"B{i:08d}", f"Laporan uji {i}") for i in range(start, stop))
             rows = []
             for i in range(start, stop):
                 started, due_at, remind, next_check, level = clock_times(i, stride, now)

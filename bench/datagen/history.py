@@ -10,7 +10,6 @@ reminders and escalations), the reporter (citizen), followers and supports. Date
 the agency's working calendar (national holidays included); the actors are the generated staff logins.
 """
 
-import base64
 import bisect
 import datetime as dt
 import hashlib
@@ -225,8 +224,8 @@ class Simulator:
         self.next_id[kind] = value + 1
         return value
 
-    def _token(self) -> str:
-        return base64.urlsafe_b64encode(self.rng.getrandbits(192).to_bytes(24, "big")).decode()
+    def _digest(self) -> str:
+        return self.rng.getrandbits(256).to_bytes(32, "big").hex()
 
     def _lognormal_hours(self, median: float, sigma: float) -> dt.timedelta:
         return dt.timedelta(hours=median * math.exp(self.rng.gauss(0, sigma)))
@@ -295,7 +294,8 @@ class Simulator:
         if rng.random() < 0.35:
             handle = (name.split(" ")[0].lower() if name else "warga") + str(rng.randint(1, 9999))
             email = f"{handle}@surel.contoh.id"
-            self.rows.followers.append((self._id("follower"), report_id, email, True, True, self._token(), at))
+            # only a digest is stored (layan.reports.keys): the digest of a key nobody holds
+            self.rows.followers.append((self._id("follower"), report_id, email, True, True, self._digest(), at))
         self.rows.citizens.append((citizen, name, phone, email, at))
         return citizen
 
@@ -328,7 +328,7 @@ class Simulator:
         self.counts["states"][state] = self.counts["states"].get(state, 0) + 1
         self.rows.reports.append(
             (
-                report_id, self.tracking_number(report_id), self._token(),
+                report_id, self.tracking_number(report_id),
                 self._pick(self.types, self.type_cum), title, description, category, weight, village, street,
                 latitude, longitude, occurred, channel, self._pick(self.privacies, self.privacy_cum), reporter,
                 entered_by, admin, state, r.state_before_pause, r.archive_reason, r.duplicate_of, created,

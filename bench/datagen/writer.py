@@ -18,7 +18,7 @@ COLUMNS = {
     "reports": (
         "reports.Report",
         [
-            "id", "tracking_number", "secret", "type", "title", "description", "category_id", "weight", "region_id",
+            "id", "tracking_number", "type", "title", "description", "category_id", "weight", "region_id",
             "address", "latitude", "longitude", "occurred_on", "channel", "privacy", "reporter_id", "entered_by_id",
             "admin_agency_id", "state", "state_before_pause", "archive_reason", "duplicate_of_id", "created_at",
             "updated_at", "verified_at", "dispatched_at", "first_response_at", "resolved_at", "closed_at", "rating",
@@ -48,7 +48,9 @@ COLUMNS = {
         ],
     ),
     "supports": ("reports.Support", ["id", "report_id", "key", "created_at"]),
-    "followers": ("reports.Follower", ["id", "report_id", "email", "is_reporter", "confirmed", "token", "created_at"]),
+    "followers": (
+        "reports.Follower", ["id", "report_id", "email", "is_reporter", "confirmed", "token_digest", "created_at"]
+    ),
 }  # fmt: skip
 ORDER = ["citizens", "reports", "dispositions", "clocks", "events", "supports", "followers"]
 # Columns that take the value of another generated column of the same row: a report is public from its verification

@@ -260,10 +260,10 @@ class CreatedReportSerializer(ReportSerializer):
         read_only_fields = fields
 
     def get_reporter_secret(self, report) -> str:
-        return report.secret
+        return report.secret  # the key submit_report just minted (only its digest is stored)
 
     def get_reporter_url(self, report) -> str:
-        return _absolute(report.reporter_url())
+        return _absolute(report.reporter_url(report.secret))
 
 
 class EventSerializer(serializers.ModelSerializer):

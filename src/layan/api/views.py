@@ -11,7 +11,6 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -29,8 +28,8 @@ from layan.core.models import Agency, Region
 from layan.deadlines.models import PublishedPeriodReport
 from layan.deadlines.publication import staff_report, staff_scope
 from layan.deadlines.stats import QUARTER, Period, remembered
+from layan.reports import keys, workflow
 from layan.reports import services as report_services
-from layan.reports import workflow
 from layan.reports.models import PUBLIC_STATUS, Attachment, Category, Disposition, Report
 from layan.reports.redact import without_personal_data
 from layan.reports.workflow import Actor
@@ -190,7 +189,7 @@ class ReportViewSet(V1Mixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         secret = self.request.headers.get(REPORTER_SECRET_HEADER, "")
         if secret:
             candidate = report or _with_relations(Report.objects.filter(tracking_number=number)).first()
-            if candidate is not None and constant_time_compare(secret, candidate.secret):
+            if candidate is not None and keys.matches(candidate, secret):
                 report, self.reporter_of = candidate, candidate.pk
         if report is None:
             raise exceptions.NotFound()
@@ -234,7 +233,9 @@ class ReportViewSet(V1Mixin, mixins.ListModelMixin, viewsets.GenericViewSet):
             serializer.new_report(), channel=Report.Channel.API, reporter=reporter, entered_by=entered_by
         )
         self.reporter_of = report.pk
-        data = s.CreatedReportSerializer(_reread(report), context=self.get_serializer_context()).data
+        created = _reread(report)
+        created.secret = report.secret  # the key minted at intake: only its digest is stored, shown this once
+        data = s.CreatedReportSerializer(created, context=self.get_serializer_context()).data
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{report.tracking_number}/")
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 

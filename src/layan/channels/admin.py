@@ -1,6 +1,14 @@
 """Read-only admin of the channels: the place where refused and malformed requests are kept for inspection, and
 where one can follow a conversation and what was sent back. Nothing here can be changed by hand: the rows are
-the audit trail."""
+the audit trail.
+
+Who wrote is never shown here (``layan.core.permissions``: a reporter's identity is for the staff handling the
+report, never for the system administrator as such): senders, recipients, names, and the numbers, addresses and
+names inside raw bodies and parsed payloads are masked, and one cannot search by them. The handling staff see the
+reporter on the staff pages."""
+
+import json
+import re
 
 from django.contrib import admin
 from django.utils.html import format_html
@@ -9,6 +17,61 @@ from django.utils.translation import gettext_lazy as _
 from .models import Conversation, InboundMedia, InboundMessage, InboundRequest, OutboundMessage
 
 BODY_SHOWN = 20_000  # characters of a raw body shown; the bytes are kept whole
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{6,}\d")
+# keys of provider payloads (WhatsApp, Telegram, SMS gateways, e-mail) whose values name or reach the sender
+IDENTITY_KEYS = re.compile(
+    r"(^|_)(name|first_name|last_name|username|from|to|sender|recipient|phone|msisdn|wa_id|email|address|"
+    r"profile|contact|contacts|author|reply_to|cc|bcc)$",
+    re.IGNORECASE,
+)
+
+
+def mask_contact(value) -> str:
+    """``+6281234567890`` -> ``+62***890``, ``siti@example.com`` -> ``s***@example.com``, a name -> ``S***``."""
+    text = str(value or "")
+    if not text:
+        return ""
+    if "@" in text:
+        local, _at, domain = text.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(text) > 6 and sum(c.isdigit() for c in text) >= 6:
+        return f"{text[:3]}***{text[-3:]}"
+    return f"{text[:1]}***"
+
+
+def masked(data):
+    """A copy of a parsed payload with the sender's identity masked: values under identity keys, and any phone
+    number or e-mail address anywhere."""
+    if isinstance(data, dict):
+        return {
+            key: (masked_identity(value) if IDENTITY_KEYS.search(str(key)) else masked(value))
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [masked(item) for item in data]
+    if isinstance(data, str):
+        return CONTACT.sub(lambda m: mask_contact(m.group()), data)
+    return data
+
+
+def masked_identity(value):
+    """Everything under an identity key: every leaf masked (a Telegram ``from`` holds the user's id and names)."""
+    if isinstance(value, dict):
+        return {key: masked_identity(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked_identity(item) for item in value]
+    if value is None or isinstance(value, bool) or value == "":
+        return value
+    return mask_contact(value)
+
+
+def masked_text(text: str) -> str:
+    """A raw body or a header block: as JSON with its identity masked when it parses, else every number and
+    address masked."""
+    try:
+        return json.dumps(masked(json.loads(text)), ensure_ascii=False, indent=1)
+    except (ValueError, RecursionError):
+        return CONTACT.sub(lambda m: mask_contact(m.group()), text)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,7 +96,7 @@ def decoded(raw: bytes | memoryview | None) -> str:
 
 class MessageInline(admin.TabularInline):
     model = InboundMessage
-    fields = ["external_id", "sender", "text", "status", "report"]
+    fields = ["external_id", "sender_masked", "text", "status", "report"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -48,14 +111,15 @@ class InboundRequestAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "provider", "method", "status", "remote_addr", "error_excerpt"]
     list_filter = ["status", "provider"]
     search_fields = ["error", "remote_addr"]
+    exclude = ["body", "headers", "query"]
     date_hierarchy = "received_at"
     fields = [
         "provider",
         "received_at",
         "method",
         "path",
-        "query",
-        "headers",
+        "query_masked",
+        "headers_masked",
         "remote_addr",
         "status",
         "error",
@@ -64,9 +128,18 @@ class InboundRequestAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = [MessageInline]
 
-    @admin.display(description=_("isi mentah"))
+    @admin.display(description=_("isi mentah (identitas pengirim disamarkan)"))
     def body_text(self, obj):
-        return format_html('<pre style="white-space: pre-wrap; max-width: 100ch">{}</pre>', decoded(obj.body))
+        text = masked_text(decoded(obj.body))
+        return format_html('<pre style="white-space: pre-wrap; max-width: 100ch">{}</pre>', text)
+
+    @admin.display(description="query")
+    def query_masked(self, obj):
+        return CONTACT.sub(lambda m: mask_contact(m.group()), obj.query)
+
+    @admin.display(description=_("header"))
+    def headers_masked(self, obj):
+        return json.dumps(masked(obj.headers), ensure_ascii=False)
 
     @admin.display(description=_("galat"))
     def error_excerpt(self, obj):
@@ -86,9 +159,10 @@ class MediaInline(admin.TabularInline):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "provider", "channel", "sender", "text_excerpt", "status", "report"]
+    list_display = ["received_at", "provider", "channel", "sender_masked", "text_excerpt", "status", "report"]
     list_filter = ["status", "provider", "channel"]
-    search_fields = ["sender", "external_id", "text", "report__tracking_number"]
+    search_fields = ["external_id", "report__tracking_number"]
+    exclude = ["sender", "parsed"]
     date_hierarchy = "received_at"
     list_select_related = ["report"]
     readonly_fields = [
@@ -96,9 +170,9 @@ class InboundMessageAdmin(ReadOnlyAdmin):
         "provider",
         "channel",
         "external_id",
-        "sender",
+        "sender_masked",
         "text",
-        "parsed",
+        "parsed_masked",
         "conversation",
         "report",
         "status",
@@ -111,20 +185,34 @@ class InboundMessageAdmin(ReadOnlyAdmin):
     def text_excerpt(self, obj):
         return obj.text[:80]
 
+    @admin.display(description=_("hasil baca"))
+    def parsed_masked(self, obj):
+        return json.dumps(masked(obj.parsed), ensure_ascii=False)
+
 
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
-    list_display = ["updated_at", "channel", "address", "name", "language", "state", "opted_out", "last_report"]
+    list_display = [
+        "updated_at",
+        "channel",
+        "address_masked",
+        "name_masked",
+        "language",
+        "state",
+        "opted_out",
+        "last_report",
+    ]
     list_filter = ["channel", "state", "opted_out", "language"]
-    search_fields = ["address", "name", "last_report__tracking_number"]
+    search_fields = ["last_report__tracking_number"]
+    exclude = ["address", "name", "draft"]
     list_select_related = ["last_report"]
     readonly_fields = [
         "channel",
-        "address",
-        "name",
+        "address_masked",
+        "name_masked",
         "language",
         "state",
-        "draft",
+        "draft_masked",
         "opted_out",
         "rate_warned_at",
         "last_report",
@@ -135,16 +223,27 @@ class ConversationAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "channel", "provider", "to", "kind", "status", "attempts", "sent_at", "report"]
+    list_display = [
+        "created_at",
+        "channel",
+        "provider",
+        "to_masked",
+        "kind",
+        "status",
+        "attempts",
+        "sent_at",
+        "report",
+    ]
     list_filter = ["status", "kind", "channel", "provider"]
-    search_fields = ["to", "text", "provider_message_id", "message_id", "report__tracking_number"]
+    search_fields = ["provider_message_id", "message_id", "report__tracking_number"]
+    exclude = ["to"]
     date_hierarchy = "created_at"
     list_select_related = ["report"]
     readonly_fields = [
         "uuid",
         "provider",
         "channel",
-        "to",
+        "to_masked",
         "kind",
         "text",
         "subject",
@@ -161,3 +260,20 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
         "created_at",
         "sent_at",
     ]
+
+
+def _masked_display(field: str, description):
+    def show(self, obj):
+        return mask_contact(getattr(obj, field))
+
+    return admin.display(description=description)(show)
+
+
+MessageInline.sender_masked = _masked_display("sender", _("pengirim"))
+InboundMessageAdmin.sender_masked = _masked_display("sender", _("pengirim"))
+ConversationAdmin.address_masked = _masked_display("address", _("alamat pengirim"))
+ConversationAdmin.name_masked = _masked_display("name", _("nama"))
+OutboundMessageAdmin.to_masked = _masked_display("to", _("penerima"))
+ConversationAdmin.draft_masked = admin.display(description=_("draf laporan"))(
+    lambda self, obj: json.dumps(masked(obj.draft), ensure_ascii=False)
+)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layan.core.models import Region
+from layan.reports import keys
 from layan.reports.attachments import clean_upload, save_attachment
 from layan.reports.models import Report
 from layan.reports.services import NewReport, ReporterInfo, submit_report
@@ -260,8 +261,10 @@ class Dialogue:
 
     # replies
 
-    def say(self, text: str, *, report=None, kind: str = OutboundMessage.Kind.REPLY) -> None:
-        outbound.reply(self.conversation, text, report=report, in_reply_to=self.message, kind=kind)
+    def say(self, text: str, *, report=None, kind: str = OutboundMessage.Kind.REPLY, reporter_link=False) -> None:
+        outbound.reply(
+            self.conversation, text, report=report, in_reply_to=self.message, kind=kind, reporter_link=reporter_link
+        )
 
     def save(self) -> None:
         self.conversation.save(update_fields=["state", "draft", "opted_out", "language", "last_report", "updated_at"])
@@ -392,7 +395,8 @@ class Dialogue:
             return
         try:
             cleaned = [clean_media(m) for m in media[: room_for_attachments(report)]]
-            event = perform(report, "add_info", Actor(reporter_secret=report.secret), note=note)
+            # report_awaiting_answer found the sender's own report: no key needed, none is stored to read
+            event = perform(report, "add_info", Actor(proven_reporter=report), note=note)
         except TransitionError as exc:
             self.say(
                 _("Laporan %(n)s tidak dapat ditambah informasi: %(why)s")
@@ -520,11 +524,11 @@ class Dialogue:
         conversation.last_report = report
         if not keep_conversation_draft:
             conversation.draft, conversation.state = {}, State.IDLE
-        link = settings.LAYAN_PUBLIC_URL.rstrip("/") + report.reporter_url()
-        self.say(
+        self.say(  # the secret link is made when the reply is sent: the stored text holds its placeholder
             _("Terima kasih. Laporan Anda tercatat dengan nomor %(number)s. Pantau dan lengkapi di %(link)s")
-            % {"number": report.tracking_number, "link": link},
+            % {"number": report.tracking_number, "link": keys.PLACEHOLDER},
             report=report,
+            reporter_link=True,
         )
 
     def reporter(self) -> ReporterInfo:

@@ -70,8 +70,8 @@ class Conversation(models.Model):
         verbose_name_plural = _("percakapan")
         constraints = [models.UniqueConstraint(fields=["channel", "address"], name="unique_conversation")]
 
-    def __str__(self):
-        return f"{self.channel}:{self.address}"
+    def __str__(self):  # never the address: this text shows wherever the row is named (admin, logs)
+        return f"{self.channel} #{self.pk}"
 
 
 class InboundMessage(models.Model):
@@ -136,7 +136,10 @@ class OutboundMessage(models.Model):
     provider = models.CharField(_("penyedia"), max_length=20)
     channel = models.CharField(_("kanal"), max_length=10)
     to = models.CharField(_("penerima"), max_length=254)
+    # never a secret link in clear: ``text`` holds ``layan.reports.keys.PLACEHOLDER``, replaced by a fresh link to
+    # ``report``'s reporter page when it is sent (``reporter_link``)
     text = models.TextField(_("teks"))
+    reporter_link = models.BooleanField(_("berisi tautan rahasia pelapor"), default=False)
     subject = models.CharField(_("subjek"), max_length=200, blank=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     message_id = models.CharField(_("Message-ID surel"), max_length=255, blank=True, db_index=True)
@@ -167,8 +170,8 @@ class OutboundMessage(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.channel}:{self.to} {self.status}"
+    def __str__(self):  # never the recipient: this text shows wherever the row is named (admin, logs)
+        return f"{self.channel} #{self.pk} {self.status}"
 
 
 class InboundMedia(models.Model):

@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from layan.reports import keys
+
 from .contract import ChannelError, Outbound, SendError
 from .models import Conversation, InboundMessage, OutboundMessage
 from .registry import provider_for_channel
@@ -61,11 +63,13 @@ def reply(
     in_reply_to: InboundMessage | None = None,
     kind: str = OutboundMessage.Kind.REPLY,
     subject: str = "",
+    reporter_link: bool = False,
 ) -> OutboundMessage:
     """Queue one message to the conversation's sender; it is sent by the worker after the transaction commits.
 
     For e-mail the message answers ``in_reply_to`` (subject "Re: ...", In-Reply-To/References its Message-ID) and
-    gets its own Message-ID, so the citizen's answer threads back to the same report."""
+    gets its own Message-ID, so the citizen's answer threads back to the same report. ``reporter_link``: ``text``
+    holds ``keys.PLACEHOLDER`` where a fresh secret link to ``report`` goes when it is sent (never stored)."""
     message = OutboundMessage(
         provider=sender_name(conversation.channel),
         channel=conversation.channel,
@@ -75,6 +79,7 @@ def reply(
         report=report,
         event=event,
         kind=kind,
+        reporter_link=reporter_link and report is not None,
     )
     if conversation.channel == "email":
         fill_email_fields(message, in_reply_to, subject)
@@ -132,7 +137,10 @@ def finish(message: OutboundMessage, status: str, **changes) -> None:
 
 
 def as_outbound(message: OutboundMessage, limit: int) -> Outbound:
-    text = message.text if len(message.text) <= limit else message.text[: limit - 1] + "…"
+    text = message.text
+    if message.reporter_link:  # the secret link is made now and leaves only in this message
+        text = keys.fill(text, message.report, "channel")
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
     return Outbound(
         channel=message.channel,
         to=message.to,
@@ -255,8 +263,8 @@ def notify_event(event) -> list[OutboundMessage]:
         return []
     base = settings.LAYAN_PUBLIC_URL.rstrip("/")
     audiences = [(merged, base + report.get_absolute_url()) for merged in merged_reports(report)]
-    if report.channel in CHANNELS:
-        audiences.insert(0, (report, base + report.reporter_url()))
+    if report.channel in CHANNELS:  # the reporter's own link is made when the message is sent (keys.fill)
+        audiences.insert(0, (report, keys.PLACEHOLDER))
     result = []
     for source, link in audiences:
         result += _notify_conversations(event, source, link)
@@ -288,6 +296,7 @@ def _notify_conversations(event, source, link: str) -> list[OutboundMessage]:
                     in_reply_to=answered,
                     kind=OutboundMessage.Kind.UPDATE,
                     subject=(reply_subject(answered.parsed.get("subject", "")) if answered else "") or str(subject),
+                    reporter_link=link == keys.PLACEHOLDER,
                 )
         except IntegrityError:  # another worker queued it first
             continue

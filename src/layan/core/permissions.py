@@ -6,6 +6,23 @@ role it reaches the agencies its body oversees (and their units) instead, read-o
 reaches every agency. An API key (``layan.api``) reaches its own agency and the units below it, with only the
 permissions it was given. Every view, API endpoint and service asks :func:`has_perm` or filters with
 :func:`agency_scope`; none decides on its own.
+
+Who may know who reported (the reporter's name, phone and e-mail), :func:`can_see_reporter`:
+
+- **Anonim**: nobody, whatever their role: not the handling agency, not oversight, not the system administrator.
+- **Publik** and **Rahasia**: only the staff who handle the report: those holding ``reporter.view`` (platform
+  admin, liaison officer, head) in the report's admin agency (the government whose desk verifies and dispatches
+  it) or in an agency the report is dispatched to now (a disposition still active: an agency that forwarded it
+  away or returned it no longer handles it); and an API key of such an agency that may read reports (its own
+  system, acting for its staff). ``reporter.view`` is never granted everywhere: oversight bodies and the system
+  administrator (or a superuser) see the content they supervise or operate, never the identity, unless they also
+  hold a handling role in that agency. The confidential form's promise says exactly this.
+- A report's content (text, attachments) of a **rahasia** report: the staff who may read the report
+  (``report.view``: the handling agencies, the oversight bodies over them, the system administrator); never the
+  public.
+
+The caller lookup by phone (``caller.lookup``, :func:`caller_lookup_scope`): the call centre and the platform
+admins, only for reports whose admin agency (the reporter's own government) lies in their scope; never everywhere.
 """
 
 from collections import defaultdict
@@ -17,6 +34,7 @@ from django.db.models import Field, ForeignObject, Lookup, Q
 from .models import Agency, Membership
 
 Role = Membership.Role
+ANONYMOUS = "anonim"  # reports.Report.Privacy.ANONIM (core does not import the reports app)
 
 # Permission names: "<object>.<action>".
 REPORT_VIEW = "report.view"  # read reports handled by the agency, including confidential ones
@@ -29,6 +47,12 @@ STATS_VIEW = "stats.view"
 REFERENCE_MANAGE = "reference.manage"  # agencies, regions, memberships, policies
 WEBHOOK_MANAGE = "webhook.manage"  # the agency's outgoing webhook subscriptions and their deliveries
 SERVICE_MANAGE = "service.manage"  # the agency's service catalogue (standar pelayanan) and maklumat
+REPORTER_VIEW = "reporter.view"  # know who reported (name, phone, e-mail) of the reports the agency handles
+CALLER_LOOKUP = "caller.lookup"  # find a caller's reports by phone number, in the reporter's own government
+
+# Granted only through a membership in the agency (or an API key of it), never everywhere: a system administrator
+# or a superuser gets them nowhere by that role alone.
+HANDLING_ONLY = frozenset({REPORTER_VIEW, CALLER_LOOKUP})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PLATFORM_ADMIN: frozenset(
@@ -41,10 +65,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             STATS_VIEW,
             SERVICE_MANAGE,
             WEBHOOK_MANAGE,
+            REPORTER_VIEW,
+            CALLER_LOOKUP,
         }
     ),
-    Role.PENGHUBUNG: frozenset({REPORT_VIEW, REPORT_RESPOND}),
-    Role.PIMPINAN: frozenset({REPORT_VIEW, REPORT_RESPOND, AUDIT_VIEW, STATS_VIEW, SERVICE_MANAGE, WEBHOOK_MANAGE}),
+    Role.PENGHUBUNG: frozenset({REPORT_VIEW, REPORT_RESPOND, REPORTER_VIEW}),
+    Role.PIMPINAN: frozenset(
+        {REPORT_VIEW, REPORT_RESPOND, AUDIT_VIEW, STATS_VIEW, SERVICE_MANAGE, WEBHOOK_MANAGE, REPORTER_VIEW}
+    ),
     Role.OVERSIGHT: frozenset({REPORT_VIEW, AUDIT_VIEW, STATS_VIEW}),
     Role.SYSADMIN: frozenset(
         {
@@ -60,7 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             WEBHOOK_MANAGE,
         }
     ),
-    Role.CALL_CENTRE: frozenset({REPORT_INTAKE}),
+    Role.CALL_CENTRE: frozenset({REPORT_INTAKE, CALLER_LOOKUP}),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
@@ -123,6 +151,8 @@ def _scopes(user) -> dict[str, frozenset[int]]:
         reach = frozenset(agency_subtree([agency_id], active_roots_only=True))
         if reach:
             scopes = {perm: reach for perm in perms if perm in ALL_PERMISSIONS}
+            if REPORT_VIEW in perms:  # the agency's own system reads its reports as its handling staff do
+                scopes[REPORTER_VIEW] = reach
         user._layan_scopes = scopes
         return scopes
     memberships = list(
@@ -140,13 +170,13 @@ def _scopes(user) -> dict[str, frozenset[int]]:
     for agency_id, role in memberships:
         perms = ROLE_PERMISSIONS.get(role, frozenset())
         if role == Role.SYSADMIN:
-            global_perms |= perms
+            global_perms |= perms - HANDLING_ONLY
             continue
         reach = {agency_id} | overseen[agency_id] if role == Role.OVERSIGHT else {agency_id}
         for perm in perms:
             roots[perm] |= reach
     if user.is_superuser:
-        global_perms |= ALL_PERMISSIONS
+        global_perms |= ALL_PERMISSIONS - HANDLING_ONLY
     reached = subtrees(set().union(*roots.values())) if roots else {}
     for perm in ALL_PERMISSIONS:
         if perm in global_perms:
@@ -210,6 +240,45 @@ def filter_by_scope(queryset, user, perm: str, field: str = "agency"):
         return queryset
     queryset = queryset.filter(in_agencies(field, scope))
     return queryset.distinct() if "__" in field else queryset
+
+
+def reporter_shown_to_agencies(agency_ids, report, active_dispatch_agency_ids=None) -> bool:
+    """Whether staff (or a system) reaching ``agency_ids`` with ``reporter.view`` may know who reported ``report``:
+    never for an anonymous report; otherwise when the report's admin agency or an agency it is dispatched to now
+    (``active_dispatch_agency_ids``, read from the report when not given) is among them. See the module's rule."""
+    if report.reporter_id is None or report.privacy == ANONYMOUS or not agency_ids:
+        return False
+    if report.admin_agency_id in agency_ids:
+        return True
+    if active_dispatch_agency_ids is None:
+        dispositions = report.dispositions
+        active = dispositions.model.ACTIVE_STATES
+        if "dispositions" in getattr(report, "_prefetched_objects_cache", {}):  # a list page read them already
+            active_dispatch_agency_ids = [d.agency_id for d in dispositions.all() if d.state in active]
+        else:
+            active_dispatch_agency_ids = dispositions.filter(state__in=active).values_list("agency_id", flat=True)
+    return any(agency_id in agency_ids for agency_id in active_dispatch_agency_ids)
+
+
+def can_see_reporter(user, report, active_dispatch_agency_ids=None) -> bool:
+    """Whether ``user`` (staff or an API key) may know who reported ``report``: its name, phone and e-mail. Every
+    page, API answer, export, webhook payload and admin page that shows a reporter asks this (or, for a system
+    acting for an agency, :func:`reporter_shown_to_agencies`)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return reporter_shown_to_agencies(agency_scope(user, REPORTER_VIEW), report, active_dispatch_agency_ids)
+
+
+def caller_lookup_scope(user) -> frozenset[int]:
+    """The agencies whose reports ``user`` may find by the caller's phone number: exactly the agencies of the
+    user's call-centre and platform-admin memberships (their own government; not the units below, which verify
+    nothing, nor a government registered below it). Reports are matched on their admin agency, the government
+    whose desk verifies them: the reporter's own. Empty for everyone else, the system administrator included."""
+    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "layan_key_grants", None):
+        return frozenset()
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if CALLER_LOOKUP in perms]
+    memberships = Membership.objects.filter(user=user, is_active=True, agency__is_active=True, role__in=roles)
+    return frozenset(memberships.values_list("agency_id", flat=True))
 
 
 def is_staff_member(user) -> bool:

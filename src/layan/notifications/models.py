@@ -15,7 +15,10 @@ class Notification(models.Model):
     channel = models.CharField(_("kanal"), max_length=10, default="email")
     recipient = models.CharField(_("penerima"), max_length=254)
     subject = models.CharField(_("subjek"), max_length=200)
+    # the reporter's secret link is never stored: the body holds ``layan.reports.keys.PLACEHOLDER`` and a fresh
+    # link is put in its place when the message is sent (``reporter_link``: to the event's report)
     body = models.TextField(_("isi"))
+    reporter_link = models.BooleanField(_("berisi tautan rahasia pelapor"), default=False)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
@@ -27,5 +30,5 @@ class Notification(models.Model):
         verbose_name_plural = _("notifikasi")
         constraints = [models.UniqueConstraint(fields=["event", "channel", "recipient"], name="unique_notification")]
 
-    def __str__(self):
-        return f"{self.channel}:{self.recipient} {self.status}"
+    def __str__(self):  # never the recipient: this text shows wherever the row is named (admin, logs)
+        return f"{self.channel} #{self.pk} {self.status}"

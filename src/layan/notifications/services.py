@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from layan.reports import keys
+
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,8 @@ def queue_for_event(event) -> None:
 
 def recipients(event) -> list[tuple[str, str]]:
     """(email, link) for each follower: the reporter gets the secret link, others the public page (and nobody
-    but the reporter hears of a confidential report)."""
+    but the reporter hears of a confidential report). The reporter's link is :data:`keys.PLACEHOLDER` here: a
+    fresh link is made when the message is sent (:func:`deliver`), so no stored row carries one."""
     from layan.channels.outbound import email_channel_addresses
 
     report = event.report
@@ -40,7 +43,7 @@ def recipients(event) -> list[tuple[str, str]]:
         if is_reporter and email.lower() in by_channel:
             continue
         if is_reporter:
-            result.append((email, base + report.reporter_url()))
+            result.append((email, keys.PLACEHOLDER))
         elif report.is_public:
             result.append((email, base + report.get_absolute_url()))
     return result
@@ -58,7 +61,10 @@ def build_notifications(event) -> list[Notification]:
         try:
             with transaction.atomic():
                 note, _created = Notification.objects.get_or_create(
-                    event=event, channel="email", recipient=email, defaults={"subject": subject[:200], "body": body}
+                    event=event,
+                    channel="email",
+                    recipient=email,
+                    defaults={"subject": subject[:200], "body": body, "reporter_link": link == keys.PLACEHOLDER},
                 )
         except IntegrityError:
             note = Notification.objects.get(event=event, channel="email", recipient=email)
@@ -74,8 +80,11 @@ def deliver(notification: Notification) -> bool:
         if notification.status == Notification.Status.SENT:
             return True
         notification.attempts += 1
+        body = notification.body
+        if notification.reporter_link:  # a fresh secret link, made now, in the sent e-mail only
+            body = keys.fill(body, notification.event.report, "email")
         try:
-            send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+            send_mail(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
         except Exception as exc:  # noqa: BLE001  (any transport error is recorded and retried)
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             notification.status = (

@@ -38,7 +38,7 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ["tracking_number", "title", "description"]
     date_hierarchy = "created_at"
     list_select_related = ["admin_agency"]
-    exclude = ["secret", "reporter"]  # identities are shown only where the permission rules allow
+    exclude = ["reporter"]  # identities are shown only where the permission rules allow
     inlines = [DispositionInline, EventInline]
     show_full_result_count = False
 

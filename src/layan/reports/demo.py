@@ -248,7 +248,7 @@ def _one(rng, final, created, now, category, title, text, villages, admin_user, 
             at=created,
         )
         admin, staff_user = Actor(user=admin_user), Actor(user=_liaison(agency))
-        reporter = Actor(reporter_secret=report.secret)
+        reporter = Actor(proven_reporter=report)
         if final == Report.State.BARU:
             return
         if final == Report.State.TERTUNDA:

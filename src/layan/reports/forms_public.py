@@ -38,8 +38,10 @@ PRIVACY_HELP = {
         "kepada publik; hanya petugas yang menangani yang dapat melihatnya."
     ),
     Report.Privacy.RAHASIA: _(
-        "Laporan tidak tampil di daftar publik. Isi laporan dan identitas Anda hanya dapat dilihat petugas yang "
-        "menangani. Cocok untuk laporan yang menyangkut diri Anda atau orang tertentu."
+        "Laporan tidak tampil untuk publik. Isinya dapat dibaca petugas yang menangani, badan pengawasnya "
+        "(inspektorat, Ombudsman) dan administrator sistem. Nama dan kontak Anda hanya dapat dilihat petugas yang "
+        "menangani: admin pemerintah daerah yang memverifikasi dan instansi yang ditugasi menindaklanjuti. Cocok "
+        "untuk laporan yang menyangkut diri Anda atau orang tertentu."
     ),
     Report.Privacy.ANONIM: _(
         "Laporan dapat tampil di daftar publik, tetapi identitas Anda disembunyikan dari siapa pun, termasuk "

@@ -5,6 +5,7 @@ The internal ``state`` is finer than the public LAPOR! status; :attr:`Report.pub
 labels LAPOR! uses (DOMAIN.md section 1). Every change of state goes through ``layan.reports.workflow``.
 """
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -24,7 +25,15 @@ def new_tracking_number() -> str:
 
 
 def new_secret() -> str:
+    """A bearer key (192 random bits): the reporter's link, a follow confirmation, a parked upload. Only its
+    :func:`secret_digest` is stored."""
     return secrets.token_urlsafe(24)
+
+
+def secret_digest(key: str) -> str:
+    """SHA-256 of a key, hex: what the database keeps instead of the key. A fast hash is enough: the keys are
+    random and long, so a stolen digest cannot be reversed by guessing (a password would need a slow hash)."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Category(models.Model):
@@ -82,7 +91,14 @@ class Report(models.Model):
 
     class Privacy(models.TextChoices):
         PUBLIC = "publik", _("Publik")
-        RAHASIA = "rahasia", _("Rahasia (isi dan identitas hanya untuk petugas yang menangani)")
+        # the exact rule is ``layan.core.permissions`` (can_see_reporter, and report.view for the content)
+        RAHASIA = (
+            "rahasia",
+            _(
+                "Rahasia (tidak tampil untuk publik; isinya untuk petugas yang menangani, pengawas dan administrator "
+                "sistem; identitas pelapor hanya untuk petugas yang menangani)"
+            ),
+        )
         ANONIM = "anonim", _("Anonim (identitas pelapor tidak ditampilkan kepada siapa pun)")
 
     class Channel(models.TextChoices):
@@ -113,7 +129,6 @@ class Report(models.Model):
         LAINNYA = "lainnya", _("Alasan lain")
 
     tracking_number = models.CharField(_("nomor laporan"), max_length=9, unique=True, default=new_tracking_number)
-    secret = models.CharField(_("kunci rahasia pelapor"), max_length=40, unique=True, default=new_secret)
     type = models.CharField(_("jenis laporan"), max_length=12, choices=Type.choices, default=Type.PENGADUAN)
     title = models.CharField(_("judul"), max_length=200)
     description = models.TextField(_("isi laporan"))
@@ -237,10 +252,11 @@ class Report(models.Model):
             return "held_until_released" if self.published_at is not None else "held"
         return "now" if self.published_at is not None else "after_verification"
 
-    def reporter_url(self):
+    def reporter_url(self, key: str):
+        """The reporter's secret page for ``key``, a key minted by :mod:`layan.reports.keys` (none is stored)."""
         from django.urls import reverse
 
-        return reverse("reports:reporter", args=[self.tracking_number, self.secret])
+        return reverse("reports:reporter", args=[self.tracking_number, key])
 
 
 PUBLIC_STATUS = {
@@ -407,6 +423,32 @@ class Support(models.Model):
         return f"{self.report_id}:{self.key[:8]}"
 
 
+def _random_digest() -> str:
+    """The digest of a key nobody was given: a row made without a key opens nothing until one is minted."""
+    return secret_digest(new_secret())
+
+
+class ReporterKey(models.Model):
+    """One key of a report's secret link (``/lacak/<nomor>/<kunci>/``), stored as its SHA-256 digest only.
+
+    The reporter gets a key on the confirmation page (``purpose`` "intake"), and every message that carries the
+    link (e-mail update, channel message) gets a fresh one, minted when it is sent (:func:`layan.reports.keys.fill`):
+    no readable row (report, notification body, outbound message) holds a working link. Each key works as long as
+    the report exists, like the link the reporter was first given."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reporter_keys")
+    digest = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20, blank=True)  # intake, email, channel, staff, legacy (migrated)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kunci tautan pelapor")
+        verbose_name_plural = _("kunci tautan pelapor")
+
+    def __str__(self):
+        return f"{self.report_id}:{self.purpose}"
+
+
 class Follower(models.Model):
     """Someone who asked to be told by email of a report's public updates."""
 
@@ -416,7 +458,8 @@ class Follower(models.Model):
     confirmed = models.BooleanField(
         default=False, help_text="the address owner clicked the confirmation link (double opt-in); reporters are"
     )
-    token = models.CharField(max_length=40, default=new_secret, unique=True)
+    # SHA-256 of the key of the confirmation link; the key itself is made when the e-mail is sent and kept nowhere
+    token_digest = models.CharField(max_length=64, unique=True, default=_random_digest)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -431,7 +474,8 @@ class PendingUpload(models.Model):
     token so the citizen does not have to pick the photo again. Turned into an Attachment on submit; old ones
     are deleted by ``layan cleanup_uploads``."""
 
-    token = models.CharField(max_length=40, unique=True, default=new_secret)
+    # SHA-256 of the key the form carries (the key itself lives only in the citizen's form)
+    token_digest = models.CharField(max_length=64, unique=True, default=_random_digest)
     file = models.FileField(upload_to="sementara/")
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=50)

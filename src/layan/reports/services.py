@@ -20,7 +20,7 @@ from layan.deadlines import services as clocks
 from layan.deadlines.models import Clock, Step
 
 from .attachments import save_attachment
-from .models import TRACKING_ALPHABET, Category, Disposition, Follower, Report, ReportEvent, Support
+from .models import TRACKING_ALPHABET, Category, Disposition, Follower, Report, ReportEvent, Support, secret_digest
 
 
 @dataclass
@@ -102,6 +102,9 @@ def submit_report(
 ) -> Report:
     """Store a new report, start its verification clock and record the first timeline entry.
 
+    The returned report carries ``secret``: the key of the reporter's secret link, to show this once. It is not
+    a field: only its digest is stored (:mod:`layan.reports.keys`), so a report read back has no ``secret``.
+
     ``notify=False`` is for history brought over from an old system (``layan.reports.importer``): nobody is told
     today of a report made years ago."""
     at = at or timezone.now()
@@ -156,6 +159,11 @@ def submit_report(
     )
     for content, content_type, name in new.attachments:
         save_attachment(report, content, content_type, name, event=event)
+    from .keys import mint
+
+    # the key of the link shown once on the confirmation (or returned once by the API); only its digest is stored,
+    # the key itself lives on this instance alone
+    report.secret = mint(report, "intake")
     if reporter and reporter.email:  # the reporter hears of every public update, anonymous or not
         Follower.objects.update_or_create(
             report=report, email=reporter.email.lower(), defaults={"is_reporter": True, "confirmed": True}
@@ -195,12 +203,9 @@ def staff_reports(user):
 
 
 def reporter_visible_to(user, report: Report) -> bool:
-    """Whether ``user`` may see who reported: never for anonymous reports; for others, staff who may read it."""
-    if report.privacy == Report.Privacy.ANONIM or report.reporter_id is None:
-        return False
-    from .workflow import can_view
-
-    return user is not None and user.is_authenticated and can_view(user, report)
+    """Whether ``user`` may see who reported: the rule of ``permissions.can_see_reporter`` (never for anonymous
+    reports; otherwise only the staff who handle it, never oversight or the system administrator as such)."""
+    return permissions.can_see_reporter(user, report)
 
 
 def content_visible(user, report: Report, *, is_reporter=False) -> bool:
@@ -258,19 +263,33 @@ def overdue_now():
     return Exists(Clock.objects.filter(report=OuterRef("pk"), status=Clock.Status.RUNNING, due_at__lt=timezone.now()))
 
 
-def find_for_caller(query: str):
-    """Call centre lookup: by tracking number, or by the caller's phone number."""
+def caller_query(query: str) -> tuple[str, str]:
+    """(kind, normalised value) of a caller lookup: ("nomor", tracking number), ("telepon", E.164) or ("", "")."""
     from phonenumber_field.phonenumber import to_python
 
     query = (query or "").strip()
     if not query:
-        return Report.objects.none()
-    by_number = Report.objects.filter(tracking_number__iexact=query.upper())
+        return "", ""
     phone = to_python(query, region="ID")
     if phone and phone.is_valid():
+        return "telepon", phone.as_e164
+    return "nomor", query.upper()
+
+
+def find_for_caller(query: str, user):
+    """Call centre lookup: by tracking number (the reports ``user`` may read, or those of the governments whose
+    callers they serve), or by the caller's phone number (only reports whose admin agency, the reporter's own
+    government, is in ``permissions.caller_lookup_scope``: its call centre and platform admins)."""
+    kind, value = caller_query(query)
+    if not kind:
+        return Report.objects.none()
+    own_government = permissions.in_agencies("admin_agency_id", permissions.caller_lookup_scope(user))
+    by_number = Report.objects.filter(tracking_number__iexact=query.strip().upper())
+    by_number = by_number.filter(own_government | Q(pk__in=staff_reports(user).values("pk")))
+    if kind == "telepon":
         # Never by phone for anonymous reports: that would tell the officer who made them.
-        by_phone = Report.objects.filter(reporter__phone=phone.as_e164).exclude(privacy=Report.Privacy.ANONIM)
-        return by_number | by_phone
+        by_phone = Report.objects.filter(reporter__phone=value).exclude(privacy=Report.Privacy.ANONIM)
+        return by_number | by_phone.filter(own_government)
     return by_number
 
 
@@ -300,7 +319,10 @@ def follow(report: Report, email: str) -> Follower:
 
 
 def confirm_follow(report: Report, token: str) -> Follower | None:
-    follower = Follower.objects.filter(report=report, token=token).first()
+    """The follower whose confirmation link carries ``token`` (found by its digest: the key is stored nowhere)."""
+    if not token or len(token) > 100:
+        return None
+    follower = Follower.objects.filter(report=report, token_digest=secret_digest(token)).first()
     if follower is not None and not follower.confirmed:
         follower.confirmed = True
         follower.save(update_fields=["confirmed"])

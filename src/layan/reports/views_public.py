@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_POST
 from layan.deadlines.models import Step
 from layan.deadlines.services import report_clocks
 
-from . import services, workflow
+from . import keys, services, workflow
 from .attachments import clean_upload, save_attachment
 from .forms_public import (
     ACTION_FORMS,
@@ -37,7 +36,7 @@ from .forms_public import (
     states_for_status,
 )
 from .listing import CappedPaginator
-from .models import Attachment, PendingUpload, Report
+from .models import Attachment, PendingUpload, Report, new_secret, secret_digest
 from .redact import redact, without_personal_data
 from .workflow import Actor, ConcurrentChange, TransitionError
 
@@ -58,7 +57,7 @@ def _private(response):
 
 def _report_by_secret(number, secret):
     report = get_object_or_404(Report.objects.select_related(*REPORT_RELATED), tracking_number=number.upper())
-    if not constant_time_compare(secret, report.secret):
+    if not keys.matches(report, secret):
         raise Http404
     return report
 
@@ -73,13 +72,20 @@ def _region_label(report):
 def _pending_from_post(post) -> list[PendingUpload]:
     """The uploads already kept from an earlier attempt, minus those the citizen ticked to remove."""
     removed = set(post.getlist("remove_upload"))
-    tokens = [t for t in post.getlist("pending_upload") if t and t not in removed][:20]
-    by_token = {p.token: p for p in PendingUpload.objects.filter(token__in=tokens)}
-    for token in removed:
-        upload = PendingUpload.objects.filter(token=token).first()
+    tokens = [t for t in post.getlist("pending_upload") if t and t not in removed and len(t) <= 100][:20]
+    # found by the digests of the tokens the form carries: the tokens themselves are stored nowhere
+    digests = [secret_digest(token) for token in tokens]
+    by_digest = {p.token_digest: p for p in PendingUpload.objects.filter(token_digest__in=digests)}
+    for token in list(removed)[:20]:
+        upload = PendingUpload.objects.filter(token_digest=secret_digest(token[:100])).first()
         if upload is not None:
             _discard(upload)
-    kept = [by_token[t] for t in dict.fromkeys(tokens) if t in by_token]
+    kept = []
+    for token in dict.fromkeys(tokens):
+        upload = by_digest.get(secret_digest(token))
+        if upload is not None:
+            upload.token = token  # for the form to carry again, on this instance only
+            kept.append(upload)
     return kept[: settings.LAYAN_ATTACHMENTS_PER_REPORT]
 
 
@@ -92,9 +98,13 @@ def _keep(cleaned) -> list[PendingUpload]:
     """Store checked uploads (content, type, name from clean_upload) so the form can carry their tokens."""
     kept = []
     for content, content_type, name in cleaned:
-        upload = PendingUpload(original_name=name, content_type=content_type, size=content.size)
+        token = new_secret()
+        upload = PendingUpload(
+            original_name=name, content_type=content_type, size=content.size, token_digest=secret_digest(token)
+        )
         upload.file.save(content.name, content, save=False)
         upload.save()
+        upload.token = token  # the form carries it; the row keeps only its digest
         kept.append(upload)
     return kept
 
@@ -198,12 +208,14 @@ def submit(request):
 def submitted(request, number, secret):
     """The confirmation: the tracking number, the secret link to keep, and what happens next."""
     report = _report_by_secret(number, secret)
+    reporter_path = report.reporter_url(secret)
     verification = next(
         (view for view in report_clocks(report, include_stopped=False) if view.clock.step == Step.VERIFICATION), None
     )
     context = {
         "report": report,
-        "reporter_link": request.build_absolute_uri(report.reporter_url()),
+        "reporter_path": reporter_path,
+        "reporter_link": request.build_absolute_uri(reporter_path),
         "verification": verification,
         "follows_by_email": report.followers.filter(is_reporter=True).exists(),
     }
@@ -270,7 +282,7 @@ def reporter_page(request, number, secret):
                     form.add_error(None, message)
             else:
                 messages.success(request, SUCCESS_MESSAGES[action])
-                return redirect(report.reporter_url())
+                return redirect(report.reporter_url(secret))
             report.refresh_from_db()
         status = 409 if action_error else 400
         forms = {name: forms[name] for name in ACTION_ORDER if name in forms}
@@ -483,7 +495,7 @@ def _attachment_reader(request, attachment) -> str | None:
     report = attachment.report
     event = attachment.event
     key = request.GET.get("k", "")
-    if key and constant_time_compare(key, report.secret):
+    if key and keys.matches(report, key):
         return "reporter" if event is None or event.is_public or event.action == "add_info" else None
     user = request.user
     if user.is_authenticated and workflow.can_view(user, report):

@@ -9,7 +9,6 @@ Server-rendered and usable without JavaScript. Who may see and do what is asked 
 import operator
 from functools import reduce
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +28,7 @@ from layan.deadlines.models import Clock
 from layan.deadlines.services import describe, report_clocks
 from layan.routing.services import staff_panel as routing_panel
 
-from . import services, workflow
+from . import audit, keys, services, workflow
 from .attachments import save_attachment
 from .forms_staff import ACTION_FORMS, BulkActionForm, InboxFilterForm, IntakeForm, LookupForm
 from .listing import CappedPaginator, OverdueFirst
@@ -428,7 +427,7 @@ def intake(request):
     context = _context(request, "intake", form=form, done=done)
     if done is not None:
         _with_tz(done)
-        context["secret_link"] = settings.LAYAN_PUBLIC_URL.rstrip("/") + done.reporter_url()
+        context["secret_link"] = keys.link(done, "staff")  # a fresh key each time it is shown; only digests kept
         context["done_clocks"] = report_clocks(done, include_stopped=False)
     return render(request, "reports/staff/intake.html", context, status=400 if form.errors else 200)
 
@@ -436,14 +435,16 @@ def intake(request):
 @login_required
 def lookup(request):
     """Find a caller's reports by tracking number or phone. Call-centre officers see public information only: the
-    content of a confidential report stays hidden unless they may read the report."""
+    content of a confidential report stays hidden unless they may read the report. By phone only the call centre
+    and platform admins of the reporter's own government find anything (``services.find_for_caller``); every
+    lookup is written to the audit trail (``audit.record_caller_lookup``), the number masked."""
     user = request.user
     _require_any(user, P.REPORT_INTAKE, P.REPORT_VIEW)
     form = LookupForm(request.GET if "q" in request.GET else None)
     results = None
     if form.is_valid():
         found = (
-            services.find_for_caller(form.cleaned_data["q"])
+            services.find_for_caller(form.cleaned_data["q"], user)
             .select_related("region__parent", "admin_agency__home_region", "category", "reporter")
             .prefetch_related(_open_clocks())
             .order_by("-created_at")[:50]
@@ -460,4 +461,5 @@ def lookup(request):
             report.show_reporter = services.reporter_visible_to(user, report)
             report.last_update = report.events.filter(is_public=True).order_by("-created_at", "-pk").first()
             results.append(report)
+        audit.record_caller_lookup(request, form.cleaned_data["q"], results)
     return render(request, "reports/staff/lookup.html", _context(request, "lookup", form=form, results=results))

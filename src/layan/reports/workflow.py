@@ -48,15 +48,26 @@ class ConcurrentChange(TransitionError):
 
 @dataclass
 class Actor:
-    """Who acts: a logged-in user, the reporter (``reporter_secret`` from the secret link), or the system."""
+    """Who acts: a logged-in user, the reporter (``reporter_secret``: the key of a secret link, checked against
+    the stored digests; or ``proven_reporter``: a channel that already knows the sender made the report), or the
+    system."""
 
     user: object = None
     reporter_secret: str = ""
     system: bool = False
+    proven_reporter: Report | None = None
+    _keys_checked: dict = field(default_factory=dict, repr=False, compare=False)  # report pk -> key matched
 
     def is_reporter(self, report: Report) -> bool:
-        if self.reporter_secret and self.reporter_secret == report.secret:
+        if self.proven_reporter is not None and self.proven_reporter.pk == report.pk:
             return True
+        if self.reporter_secret:
+            from .keys import matches
+
+            if report.pk not in self._keys_checked:  # one look-up per report, however many actions are checked
+                self._keys_checked[report.pk] = matches(report, self.reporter_secret)
+            if self._keys_checked[report.pk]:
+                return True
         user = self.user
         return bool(
             user is not None and user.is_authenticated and report.reporter_id and report.reporter.user_id == user.pk

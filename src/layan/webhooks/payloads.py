@@ -2,7 +2,8 @@
 
 What an agency's system may read follows the rules of the staff pages: the report's text only if the agency
 may read it (always for a public report; for a confidential one, only the agencies that handle it), the
-reporter's identity never for an anonymous report (nor to anyone else than the handling agencies), the
+reporter's identity never for an anonymous report (nor to anyone else than the agencies handling it now:
+``permissions.reporter_shown_to_agencies``), the
 reporter's secret link never, and of the timeline entry only what is public (or the sweep's own deadline text).
 """
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from layan.core import permissions
 from layan.reports.models import Disposition, Report
 from layan.reports.redact import redact
 
@@ -76,12 +78,8 @@ def report_data(report: Report, dispositions: list[Disposition], view_scope: set
         "created_at": _utc(report.created_at),
         "deadline": _utc(deadline(report, reach)),
     }
-    if (
-        visible
-        and report.privacy != Report.Privacy.ANONIM
-        and report.reporter_id
-        and handles(view_scope, report, dispositions)
-    ):
+    active = [d.agency_id for d in dispositions if d.state in Disposition.ACTIVE_STATES]
+    if visible and permissions.reporter_shown_to_agencies(view_scope, report, active):  # the handling agencies only
         reporter = report.reporter
         data["reporter"] = {"name": reporter.name, "phone": str(reporter.phone or ""), "email": reporter.email}
     return data

@@ -7,8 +7,10 @@ from django.utils.translation import gettext
 from layan.channels import dialogue
 from layan.channels.models import Conversation, InboundMessage, OutboundMessage
 from layan.core.models import Region
+from layan.reports import keys
 from layan.reports.models import Report
 from layan.reports.services import NewReport, ReporterInfo, submit_report
+from layan.reports.tests.links import reporter_keys_in
 
 from .fakes import Sender, fake_channel  # noqa: F401  (fixture)
 
@@ -59,7 +61,10 @@ def test_guided_dialogue_in_indonesian_creates_one_report_with_location_and_clea
     assert attachment.content_type == "image/jpeg" and b"KameraRahasia" not in stored and b"Exif" not in stored
     thanks = last_text(fake_channel)
     assert report.tracking_number in thanks
-    assert f"https://lapor.example.go.id{report.reporter_url()}" in thanks
+    (key,) = reporter_keys_in(thanks, report)
+    assert f"https://lapor.example.go.id{report.reporter_url(key)}" in thanks and keys.matches(report, key)
+    stored = OutboundMessage.objects.get(text__contains=report.tracking_number, kind=OutboundMessage.Kind.REPLY)
+    assert stored.reporter_link and not reporter_keys_in(stored.text, report)  # the row holds no working link
     conversation = Conversation.objects.get()
     assert conversation.state == Conversation.State.IDLE and conversation.draft == {}
     assert conversation.last_report == report
@@ -83,11 +88,12 @@ def test_english_first_message_with_text_location_and_photo_goes_straight_to_con
     assert report.region_id == "35.78.08.1001"  # kecamatan and kelurahan Gubeng: the kelurahan wins
     assert float(report.latitude) == pytest.approx(-7.2653) and float(report.longitude) == pytest.approx(112.7401)
     assert report.attachments.count() == 1
+    (key,) = reporter_keys_in(last_text(fake_channel), report)
     expected = in_language(
         "en",
         "Terima kasih. Laporan Anda tercatat dengan nomor %(number)s. Pantau dan lengkapi di %(link)s",
         number=report.tracking_number,
-        link=f"https://lapor.example.go.id{report.reporter_url()}",
+        link=f"https://lapor.example.go.id{report.reporter_url(key)}",
     )
     assert last_text(fake_channel) == expected
 

@@ -117,3 +117,34 @@ def test_a_stored_message_never_queued_is_queued_again_and_handled_once(demo_age
     fresh.refresh_from_db()
     assert stuck.status == InboundMessage.Status.HANDLED and fresh.status == InboundMessage.Status.RECEIVED
     assert redrive_stuck() == 0
+
+
+def test_admin_never_shows_who_wrote(admin_client, fake_channel, demo_agencies, django_capture_on_commit_callbacks):  # noqa: F811
+    """The system administrator reads the kept requests and messages, never the sender's identity (issue 15)."""
+    payload = {
+        "messages": [{"id": "wamid.A", "from": "+6281234567890", "text": "LAPOR Gubeng#Jalan berlubang"}],
+        "contacts": [{"profile": {"name": "Siti Aminah"}, "wa_id": "6281234567890"}],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(admin_client, payload).status_code == 200
+    Conversation.objects.update(name="Siti Aminah")
+    raw, message = InboundRequest.objects.get(), InboundMessage.objects.get()
+    conversation, reply = Conversation.objects.get(), OutboundMessage.objects.get()
+    pages = [
+        f"/admin/channels/inboundrequest/{raw.pk}/change/",
+        f"/admin/channels/inboundmessage/{message.pk}/change/",
+        f"/admin/channels/conversation/{conversation.pk}/change/",
+        f"/admin/channels/outboundmessage/{reply.pk}/change/",
+        *(f"/admin/channels/{model}/" for model in ("inboundmessage", "conversation", "outboundmessage")),
+    ]
+    for url in pages:
+        page = admin_client.get(url)
+        body = page.content.decode()
+        assert page.status_code == 200, url
+        assert "1234567890" not in body and "Siti" not in body and "Aminah" not in body, url
+    assert "Jalan berlubang" in admin_client.get(pages[1]).content.decode()  # the content stays readable
+    # nor can one find which report a number made by searching for it
+    for model in ("inboundmessage", "conversation", "outboundmessage"):
+        assert "+62***890" in admin_client.get(f"/admin/channels/{model}/").content.decode(), model  # masked
+        found = admin_client.get(f"/admin/channels/{model}/", {"q": "+6281234567890"}).content.decode()
+        assert "+62***890" not in found, model

@@ -6,7 +6,9 @@ from django.core import mail
 from layan.channels import http, outbound
 from layan.channels.contract import SendError
 from layan.channels.models import Conversation, InboundMessage, OutboundMessage
+from layan.reports import keys
 from layan.reports.models import Report
+from layan.reports.tests.links import reporter_keys_in
 from layan.reports.workflow import Actor, perform
 
 from .fakes import Sender, fake_channel  # noqa: F401  (fixture)
@@ -103,8 +105,11 @@ def test_staff_resolving_the_report_sends_the_update_through_its_channel(
     last = updates.last()
     assert last.status == OutboundMessage.Status.SENT and last.to == "+6281234567890"
     assert "Lampu sudah diganti petugas." in last.text and report.tracking_number in last.text
-    assert f"https://lapor.example.go.id{report.reporter_url()}" in last.text
-    assert fake_channel.to("/send")[-1].json()["text"] == last.text
+    sent = fake_channel.to("/send")[-1].json()["text"]
+    (key,) = reporter_keys_in(sent, report)
+    assert f"https://lapor.example.go.id{report.reporter_url(key)}" in sent and keys.matches(report, key)
+    assert last.reporter_link and not reporter_keys_in(last.text, report)  # the stored row holds no working link
+    assert sent == last.text.replace(keys.PLACEHOLDER, f"https://lapor.example.go.id{report.reporter_url(key)}")
     # the same event again (a retried task) adds nothing
     assert outbound.notify_event(last.event) == []
     assert mail.outbox == []  # a phone reporter has no e-mail follower

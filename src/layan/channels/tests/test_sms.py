@@ -11,6 +11,7 @@ from layan.channels.contract import MalformedPayload, Outbound, SendError
 from layan.channels.models import InboundMessage, InboundRequest, OutboundMessage
 from layan.channels.providers import sms
 from layan.channels.providers.sms import GenericSmsProvider
+from layan.reports.tests.links import working_reporter_link_in
 
 PAYLOADS = Path(__file__).parent / "payloads"
 URL = "/kanal/sms/webhook/"
@@ -442,5 +443,5 @@ def test_a_running_server_takes_the_gateway_callbacks(layan_server, provider_api
     texts = [r.json()["text"] for r in replies if r.json()["to"] == "+6281234567002"]
     assert len(texts) == len(replies) >= 2
     assert report.tracking_number in texts[0]
-    assert f"{layan_server}{report.reporter_url()}" in texts[0]
+    assert working_reporter_link_in(texts[0], report) and f"{layan_server}/lacak/{report.tracking_number}/" in texts[0]
     assert texts[-1].startswith(f"Laporan {report.tracking_number}:")

@@ -10,7 +10,10 @@ from django.test import override_settings
 from layan.core.models import Region
 from layan.notifications.models import Notification
 from layan.notifications.services import build_notifications, deliver
-from layan.reports.services import NewReport, ReporterInfo, confirm_follow, follow, submit_report
+from layan.reports import keys
+from layan.reports.models import Follower
+from layan.reports.services import NewReport, ReporterInfo, follow, submit_report
+from layan.reports.tests.links import reporter_keys_in, working_reporter_link_in
 from layan.reports.workflow import Actor, perform
 
 
@@ -32,12 +35,16 @@ def test_reporter_gets_secret_link_follower_gets_public_page(demo_agencies, staf
         report = new_report()
     assert len(mail.outbox) == 1
     assert report.tracking_number in mail.outbox[0].subject
-    assert report.secret in mail.outbox[0].body
-    confirm_follow(report, follow(report, "tetangga@example.com").token)
+    assert working_reporter_link_in(mail.outbox[0].body, report)
+    assert report.secret not in mail.outbox[0].body  # a fresh key of its own, not the confirmation page's
+    (stored,) = Notification.objects.all()
+    assert stored.reporter_link and keys.PLACEHOLDER in stored.body and not reporter_keys_in(stored.body, report)
+    follow(report, "tetangga@example.com")
+    Follower.objects.filter(email="tetangga@example.com").update(confirmed=True)
     with django_capture_on_commit_callbacks(execute=True):
         perform(report, "verify", Actor(user=staff("admin.surabaya")), agencies=[demo_agencies["dsdabm-sby"]])
     to_neighbour = [m for m in mail.outbox if m.to == ["tetangga@example.com"]]
-    assert to_neighbour and all(report.secret not in m.body for m in to_neighbour)
+    assert to_neighbour and all(not reporter_keys_in(m.body, report) for m in to_neighbour)
     assert all(f"/laporan/{report.tracking_number}/" in m.body for m in to_neighbour)
 
 
@@ -53,7 +60,8 @@ def test_internal_events_notify_nobody(demo_agencies, staff, django_capture_on_c
 @pytest.mark.django_db
 def test_confidential_report_notifies_only_the_reporter(demo_agencies, staff, django_capture_on_commit_callbacks):
     report = new_report(privacy="rahasia")
-    confirm_follow(report, follow(report, "orang-lain@example.com").token)
+    follow(report, "orang-lain@example.com")
+    Follower.objects.filter(email="orang-lain@example.com").update(confirmed=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         perform(report, "verify", Actor(user=staff("admin.surabaya")))
@@ -117,3 +125,21 @@ def test_real_worker_process_sends_queued_notifications(demo_agencies, tmp_path)
     assert notification.status == Notification.Status.SENT
     sent_files = list(tmp_path.glob("*.log"))
     assert sent_files and report.tracking_number in sent_files[0].read_text()
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_neither_the_recipient_nor_a_working_link(
+    admin_client, demo_agencies, staff, django_capture_on_commit_callbacks
+):
+    """Who hears of a report is its reporter's identity, and a stored body must not let anyone act as them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = new_report(email="siti.aminah@example.com", privacy="anonim")
+        perform(report, "verify", Actor(user=staff("admin.surabaya")), agencies=[demo_agencies["dsdabm-sby"]])
+    note = Notification.objects.filter(recipient="siti.aminah@example.com").first()
+    assert note is not None and note.reporter_link
+    for url in ("/admin/notifications/notification/", f"/admin/notifications/notification/{note.pk}/change/"):
+        body = admin_client.get(url).content.decode()
+        assert "siti.aminah" not in body and "s***@example.com" in body, url
+        assert not reporter_keys_in(body, report), url
+    found = admin_client.get("/admin/notifications/notification/", {"q": "siti.aminah@example.com"})
+    assert "s***@example.com" not in found.content.decode()  # no search by address either

@@ -1,6 +1,7 @@
 """The citizen- and public-facing report pages, driven through Django's test client without JavaScript."""
 
 import io
+import re
 
 import pytest
 from django.test import Client, override_settings
@@ -8,8 +9,8 @@ from django.urls import reverse
 from PIL import Image
 
 from layan.core.models import Region
-from layan.reports import workflow
-from layan.reports.models import Category, Follower, PendingUpload, Report, ReportEvent
+from layan.reports import keys, workflow
+from layan.reports.models import Category, Follower, PendingUpload, Report, ReportEvent, secret_digest
 from layan.reports.services import NewReport, ReporterInfo, submit_report
 from layan.reports.workflow import Actor
 
@@ -118,7 +119,10 @@ def test_submit_happy_path_strips_exif_and_redirects(client, demo_agencies):
     response = client.post(reverse("reports:submit"), {**data, "attachments": [original]})
     report = Report.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("reports:submitted", args=[report.tracking_number, report.secret])
+    prefix = reverse("reports:submitted", args=[report.tracking_number, "KEY"]).removesuffix("KEY/")
+    assert response["Location"].startswith(prefix)
+    key = response["Location"].removeprefix(prefix).strip("/")
+    assert keys.matches(report, key) and not keys.matches(report, key[:-1] + "x")
     assert report.channel == Report.Channel.WEB and report.region_id == VILLAGE and report.category == category
     assert str(report.latitude) == "-7.257512" and report.occurred_on.isoformat() == "2025-01-10"
     assert report.reporter.name == "Siti Aminah" and str(report.reporter.phone) == "+6281234567890"
@@ -139,11 +143,12 @@ def test_attachment_is_kept_across_a_form_error(client, demo_agencies):
     assert 'aria-describedby="id_title_helptext id_title_error"' in body
     upload = PendingUpload.objects.get()
     assert "Sudah terlampir:" in body and "foto.jpg" in body
-    assert f'name="pending_upload" value="{upload.token}"' in body
+    token = re.search(r'name="pending_upload" value="([^"]+)"', body)[1]
+    assert upload.token_digest == secret_digest(token) and token not in upload.token_digest  # only its digest
     assert "Lubang besar di tengah jalan" in body  # the typed text is kept too
     assert not Report.objects.exists()
 
-    response = client.post(reverse("reports:submit"), {**form_data(), "pending_upload": upload.token})
+    response = client.post(reverse("reports:submit"), {**form_data(), "pending_upload": token})
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.attachments.count() == 1
@@ -153,8 +158,8 @@ def test_attachment_is_kept_across_a_form_error(client, demo_agencies):
 
 @pytest.mark.django_db
 def test_a_kept_attachment_can_be_removed(client, demo_agencies):
-    client.post(reverse("reports:submit"), {**form_data(title=""), "attachments": [jpeg_with_gps()]})
-    token = PendingUpload.objects.get().token
+    response = client.post(reverse("reports:submit"), {**form_data(title=""), "attachments": [jpeg_with_gps()]})
+    token = re.search(r'name="pending_upload" value="([^"]+)"', response.content.decode())[1]
     response = client.post(reverse("reports:submit"), {**form_data(), "pending_upload": token, "remove_upload": token})
     assert response.status_code == 302
     assert Report.objects.get().attachments.count() == 0
@@ -215,7 +220,7 @@ def test_confirmation_shows_the_number_and_the_secret_link(client, demo_agencies
     body = response.content.decode()
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     assert '<p class="tracking"' in body and report.tracking_number in body
-    assert "http://testserver" + report.reporter_url() in body
+    assert "http://testserver" + report.reporter_url(report.secret) in body
     assert "Verifikasi paling lambat" in body
     assert client.get(reverse("reports:submitted", args=[report.tracking_number, "salah"])).status_code == 404
 
@@ -239,7 +244,7 @@ def test_reporter_page_needs_the_secret(client, demo_agencies):
     report = make_report()
     assert client.get(reverse("reports:reporter", args=[report.tracking_number, "salah"])).status_code == 404
     assert client.get(reverse("reports:reporter", args=["ZZZZ-ZZZZ", report.secret])).status_code == 404
-    response = client.get(report.reporter_url())
+    response = client.get(report.reporter_url(report.secret))
     body = response.content.decode()
     assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "same-origin"  # "no-referrer" makes browsers send Origin: null (CSRF)
@@ -249,7 +254,7 @@ def test_reporter_page_needs_the_secret(client, demo_agencies):
 @pytest.mark.django_db
 def test_reporter_adds_information_with_a_photo(client, demo_agencies):
     report = make_report()
-    url = report.reporter_url()
+    url = report.reporter_url(report.secret)
     data = {"action": "add_info", "version": report.version, "add_info-note": "Lubangnya di sisi timur jalan."}
     response = client.post(url, {**data, "add_info-attachments": [jpeg_with_gps("tambahan.jpg")]})
     assert response.status_code == 302 and response["Location"] == url
@@ -268,7 +273,7 @@ def test_reporter_adds_information_with_a_photo(client, demo_agencies):
 @pytest.mark.django_db
 def test_reporter_confirms_then_rates_through_the_page(client, demo_agencies, staff):
     report = drive_to_selesai(make_report(), staff, demo_agencies)
-    url = report.reporter_url()
+    url = report.reporter_url(report.secret)
     body = client.get(url).content.decode()
     assert "Sudah selesai?" in body and "Belum selesai?" in body and "Lubang sudah ditambal." in body
     response = client.post(url, {"action": "confirm", "version": report.version, "confirm-comment": ""})
@@ -288,7 +293,7 @@ def test_reporter_confirms_then_rates_through_the_page(client, demo_agencies, st
 @pytest.mark.django_db
 def test_reporter_confirm_with_rating_and_reopen(client, demo_agencies, staff):
     report = drive_to_selesai(make_report(), staff, demo_agencies)
-    url = report.reporter_url()
+    url = report.reporter_url(report.secret)
     response = client.post(url, {"action": "reopen", "version": report.version, "reopen-note": ""})
     assert response.status_code == 400 and "Tuliskan mengapa laporan belum selesai." in response.content.decode()
     client.post(url, {"action": "reopen", "version": report.version, "reopen-note": "Masih berlubang."})
@@ -314,7 +319,7 @@ def test_stale_version_shows_reload_message_and_keeps_the_text(client, demo_agen
     workflow.perform(report, "verify", Actor(user=staff("admin.surabaya")))
     events = ReportEvent.objects.count()
     data = {"action": "add_info", "version": stale, "add_info-note": "Teks yang saya ketik panjang-panjang."}
-    response = client.post(report.reporter_url(), data)
+    response = client.post(report.reporter_url(report.secret), data)
     body = response.content.decode()
     assert response.status_code == 409
     assert "Muat ulang halaman lalu coba lagi." in body
@@ -328,7 +333,7 @@ def test_stale_version_shows_reload_message_and_keeps_the_text(client, demo_agen
 @pytest.mark.django_db
 def test_action_not_allowed_now_is_refused_with_a_message(client, demo_agencies):
     report = make_report()
-    response = client.post(report.reporter_url(), {"action": "confirm", "version": report.version})
+    response = client.post(report.reporter_url(report.secret), {"action": "confirm", "version": report.version})
     assert response.status_code == 409 and "tidak dapat dilakukan" in response.content.decode()
     assert Report.objects.get().state == S.BARU
 
@@ -392,7 +397,7 @@ def test_reporter_name_never_shown_on_public_or_reporter_pages(client, demo_agen
         pages = [
             reverse("reports:public-list"),
             report.get_absolute_url(),
-            report.reporter_url(),
+            report.reporter_url(report.secret),
             reverse("reports:submitted", args=[report.tracking_number, report.secret]),
         ]
         for url in pages:
@@ -455,8 +460,10 @@ def test_follow_needs_the_emailed_confirmation(client, demo_agencies, staff, dja
     (confirmation,) = mail.outbox
     assert confirmation.to == ["tetangga@example.com"]
     follower = Follower.objects.get(email="tetangga@example.com")
-    link = reverse("reports:follow-confirm", args=[report.tracking_number, follower.token])
-    assert link in confirmation.body
+    link = re.search(r"https?://\S+?(/laporan/\S+/ikuti/(\S+)/)", confirmation.body)
+    token, link = link[2], link[1]
+    assert link == reverse("reports:follow-confirm", args=[report.tracking_number, token])
+    assert follower.token_digest == secret_digest(token)  # the row keeps the digest, never the key
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # not yet confirmed: no update goes out
         workflow.perform(report, "verify", Actor(user=staff("admin.surabaya")))

@@ -14,8 +14,9 @@ from layan.channels.models import Conversation, OutboundMessage
 from layan.core.demo import DEMO_PASSWORD
 from layan.core.models import Region
 from layan.notifications.models import Notification
-from layan.reports.models import Report
-from layan.reports.services import NewReport, ReporterInfo, add_support, confirm_follow, follow, submit_report
+from layan.reports.models import Follower, Report
+from layan.reports.services import NewReport, ReporterInfo, add_support, follow, submit_report
+from layan.reports.tests.links import reporter_keys_in
 from layan.reports.workflow import Actor, perform
 from layan.routing.models import DuplicateCandidate, Screening
 
@@ -86,7 +87,7 @@ def test_the_admin_sees_the_candidate_with_score_place_days_and_both_actions(cli
 def test_merge_through_the_page(client, pair, django_capture_on_commit_callbacks):
     primary, later, candidate = pair
     assert add_support(later, "session:a") and add_support(later, "session:b")
-    confirm_follow(later, follow(later, "tetangga@warga.id").token)
+    Follower.objects.filter(pk=follow(later, "tetangga@warga.id").pk).update(confirmed=True)
     response = post(login(client, "admin.surabaya"), "duplicate-merge", later, candidate.pk)
     assert response.status_code == 302 and response["Location"].endswith(detail_url(later) + "#duplikat")
     later.refresh_from_db()
@@ -109,7 +110,7 @@ def test_merge_through_the_page(client, pair, django_capture_on_commit_callbacks
     for address in ("kedua@warga.id", "tetangga@warga.id"):
         assert sent[address].status == Notification.Status.SENT
         assert f"/laporan/{primary.tracking_number}/" in sent[address].body
-        assert primary.secret not in sent[address].body
+        assert not reporter_keys_in(sent[address].body, primary) and not sent[address].reporter_link
     assert any(m.to == ["kedua@warga.id"] for m in mail.outbox)
 
 
@@ -132,7 +133,7 @@ def test_a_merged_channel_report_hears_of_the_primary_through_its_conversation(
     message = OutboundMessage.objects.get(event=event, to=conversation.address)
     assert message.kind == OutboundMessage.Kind.UPDATE and message.channel == "whatsapp"
     assert primary.tracking_number in message.text and f"/laporan/{primary.tracking_number}/" in message.text
-    assert primary.secret not in message.text
+    assert not reporter_keys_in(message.text, primary) and not message.reporter_link
 
 
 def test_the_merged_report_public_page_points_to_the_primary(client, pair):
@@ -145,7 +146,7 @@ def test_the_merged_report_public_page_points_to_the_primary(client, pair):
     assert "digabungkan dengan laporan" in text
     assert reverse("reports:public-detail", args=[primary.tracking_number]) in text
     assert reverse("reports:support", args=[later.tracking_number]) not in text  # support goes to the primary
-    reporter_page = client.get(later.reporter_url()).content.decode()
+    reporter_page = client.get(later.reporter_url(later.secret)).content.decode()
     assert "Laporan Anda digabungkan dengan laporan" in reporter_page
     assert primary.tracking_number in reporter_page
     # an archived report that is not a merged one stays off the public pages
