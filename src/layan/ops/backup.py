@@ -190,6 +190,11 @@ def dump_json(path: Path) -> None:
             while rows := cursor.fetchmany(1000):
                 for row in rows:
                     out.write(json.dumps([_encode(value) for value in row], ensure_ascii=False) + "\n")
+        if connection.vendor == "sqlite":
+            # SQLite's AUTOINCREMENT counters: kept, so that an id of a row deleted before the backup is never
+            # given out again after the restore (the counter can be ahead of the highest id still stored)
+            cursor.execute("SELECT name, seq FROM sqlite_sequence")
+            out.write(json.dumps({"sqlite_sequence": [list(row) for row in cursor.fetchall()]}) + "\n")
 
 
 def load_json(path: Path) -> None:
@@ -207,7 +212,7 @@ def load_json(path: Path) -> None:
             cursor.execute("PRAGMA defer_foreign_keys = ON")
             for table in tables:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-        table, insert, batch = None, None, []
+        table, insert, batch, counters = None, None, [], []
 
         def flush():
             if batch:
@@ -217,7 +222,10 @@ def load_json(path: Path) -> None:
         with open(path, encoding="utf-8") as lines:
             for line in lines:
                 item = json.loads(line)
-                if isinstance(item, dict):
+                if isinstance(item, dict) and "sqlite_sequence" in item:
+                    flush()
+                    counters = item["sqlite_sequence"] if connection.vendor == "sqlite" else []
+                elif isinstance(item, dict):
                     flush()
                     table = item["table"]
                     if table not in tables:
@@ -233,6 +241,9 @@ def load_json(path: Path) -> None:
         reset = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
         for statement in reset:
             cursor.execute(statement)
+        if counters:
+            cursor.execute("DELETE FROM sqlite_sequence")
+            cursor.executemany("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", counters)
 
 
 # --- PostgreSQL's own tools ------------------------------------------------------------------------------------------

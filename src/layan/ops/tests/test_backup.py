@@ -2,6 +2,7 @@
 separate process): every row of every table and every file (by checksum) comes back; a non-empty target is refused
 without --force; a damaged archive is refused before anything changes. On SQLite and on PostgreSQL, both methods."""
 
+import datetime
 import hashlib
 import io
 import os
@@ -125,6 +126,10 @@ def test_restore_into_an_empty_instance_gives_back_every_row_and_file(
     client, staff, demo_agencies, tmp_path, empty_target, method
 ):
     populate(client, staff)
+    # a row added and deleted: its id is used up, and a restored instance must not give it out again
+    from layan.core.models import RegionHoliday
+
+    RegionHoliday.objects.create(date=datetime.date(2026, 12, 24), name="Dihapus").delete()
     archive = tmp_path / "cadangan.tar.gz"
     call_command("backup", str(archive), method=method, stdout=io.StringIO())
     assert archive.stat().st_mode & 0o077 == 0  # readable by its owner only
