@@ -108,7 +108,10 @@ def test_each_key_given_out_works_and_a_wrong_or_huge_key_is_a_plain_404(client,
 
 
 @pytest.mark.django_db
-def test_a_follow_confirmation_key_lives_only_in_the_email(client, demo_agencies, django_capture_on_commit_callbacks):
+def test_a_follow_confirmation_key_lives_only_in_the_email(
+    client, demo_agencies, settings, django_capture_on_commit_callbacks
+):
+    settings.LAYAN_PUBLISH_ON_SUBMIT = True  # only a public report can be followed
     report = new_report()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
