@@ -8,7 +8,11 @@ Why no task runs twice, per backend:
   transaction (django-tasks-db), so two workers never take the same row; the row keeps the worker's id.
 - RQ: a worker takes a job off a Redis list with an atomic pop, so only one worker receives it.
 
-Either way a task may run again only after a crash in the middle of it, which is why Layan's tasks are
+A worker killed in the middle of a task: on the database queue the task's RUNNING mark outlives it, so every
+worker holds a lease and the survivors queue again the tasks of workers whose lease expired, and retry failed
+Layan tasks with backoff (``layan.ops.leases``); RQ has its own heartbeats and registries.
+
+Either way a task may run again only after a crash in the middle of it (or a failure), which is why Layan's tasks are
 idempotent (notifications are unique per event and recipient, webhook attempts are claimed by a conditional
 UPDATE, the sweep claims each clock step).
 """
@@ -151,9 +155,10 @@ def _age(moment, now) -> float:
     return max((now - moment).total_seconds(), 0.0) if moment else 0.0
 
 
-def run_worker(*, interval: float, batch: bool, queues: list[str] | None = None) -> None:
+def run_worker(*, interval: float, batch: bool, queues: list[str] | None = None, worker_id: str | None = None) -> None:
     """Run the worker of the configured backend on every Layan queue (or on ``queues``) until stopped (or, with
-    ``batch``, until the queues are empty)."""
+    ``batch``, until the queues are empty). ``worker_id``: the id the database queue records on the tasks this
+    worker claims, the one its lease is held under (``layan.ops.leases``)."""
     from . import metrics
 
     metrics.start_worker_exporter()
@@ -177,4 +182,5 @@ def run_worker(*, interval: float, batch: bool, queues: list[str] | None = None)
         batch=batch,
         reload=False,
         startup_delay=not batch,
+        **({"worker_id": worker_id} if worker_id else {}),
     )

@@ -375,7 +375,8 @@ class Follower(models.Model):
 class PendingUpload(models.Model):
     """An attachment already checked and cleaned while the rest of the form had an error: the form carries its
     token so the citizen does not have to pick the photo again. Turned into an Attachment on submit; old ones
-    are deleted by ``layan cleanup_uploads``."""
+    are deleted by every ``layan worker`` each hour (``attachments.delete_pending_uploads``) or by hand with
+    ``layan cleanup_uploads``."""
 
     token = models.CharField(max_length=40, unique=True, default=new_secret)
     file = models.FileField(upload_to="sementara/")
