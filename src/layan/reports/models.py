@@ -387,3 +387,20 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class IntakeKey(models.Model):
+    """The ``Idempotency-Key`` a client (REST API, Open311) sent with a new report: a retried POST with the same
+    key returns the report the first one made instead of filing it twice. Scoped to the caller's account, so one
+    client's key never reveals another's report (``reports.idempotency``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_intake_key")]
+
+    def __str__(self):
+        return self.key
