@@ -146,6 +146,8 @@ LAYAN_TASK_LEASE_SECONDS = env.float("LAYAN_TASK_LEASE_SECONDS", default=60.0)
 LAYAN_TASK_MAX_ATTEMPTS = env.int("LAYAN_TASK_MAX_ATTEMPTS", default=5)
 LAYAN_TASK_RETRY_SECONDS = env.float("LAYAN_TASK_RETRY_SECONDS", default=30.0)
 LAYAN_PENDING_UPLOAD_HOURS = env.float("LAYAN_PENDING_UPLOAD_HOURS", default=24.0)
+# How long a worker holds a notification e-mail while handing it to the mail server (then another may send it).
+LAYAN_NOTIFICATION_CLAIM_SECONDS = env.float("LAYAN_NOTIFICATION_CLAIM_SECONDS", default=90.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

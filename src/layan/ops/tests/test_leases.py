@@ -47,6 +47,7 @@ def worker_env(tmp_path: Path, **extra) -> dict:
         "EMAIL_FILE_PATH": str(mail),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "LAYAN_TASK_LEASE_SECONDS": "1.5",
+        "LAYAN_NOTIFICATION_CLAIM_SECONDS": "2",
         "LAYAN_ROUTER_RETRAIN_HOURS": "0",
         "LOG_LEVEL": "INFO",
         **extra,
@@ -118,9 +119,12 @@ def test_worker_killed_mid_batch_task_is_driven_again_and_every_email_goes_exact
     second = start_worker(tmp_path, "worker2")
     try:
         wait_for(
-            lambda: DBTaskResult.objects.get(pk=task.pk).status == TaskResultStatus.SUCCESSFUL,
+            lambda: (
+                DBTaskResult.objects.get(pk=task.pk).status == TaskResultStatus.SUCCESSFUL
+                and not Notification.objects.exclude(status=Notification.Status.SENT).exists()
+            ),
             60,
-            "the killed worker's task is run again",
+            "the killed worker's task is run again and every e-mail sent",
             second,
         )
     finally:
