@@ -107,3 +107,21 @@ def deliver(notification: Notification) -> bool | None:
         status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None
     )
     return True
+
+
+def redrive_pending(older_than: dt.timedelta = dt.timedelta(hours=1), limit: int = 500) -> int:
+    """Queue again the notifications still pending long after their retries would have ended (the last retry is
+    due 31 minutes after the first attempt): queueing a retry failed, or its task was lost. Sending stays once
+    (``deliver`` claims each). Run by the worker in its sweep slot; returns how many were queued."""
+    from .tasks import retry_notification
+
+    now = timezone.now()
+    stuck = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lt=now - older_than)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in stuck:
+        retry_notification.enqueue(pk)
+    return len(stuck)

@@ -110,6 +110,27 @@ def test_a_notification_another_worker_holds_is_left_to_it_until_its_claim_expir
     assert deliver(notification) is True and len(mail.outbox) == 1  # its holder died: sent once, now
 
 
+@pytest.mark.django_db
+def test_a_notification_left_pending_is_queued_again_by_the_sweep(demo_agencies):
+    """Its retry was never queued (or its task lost): the worker's sweep slot sends it, once, an hour later."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from layan.notifications.services import redrive_pending
+
+    report = new_report()
+    (notification,) = build_notifications(report.events.get())
+    Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.PENDING, attempts=1)
+    mail.outbox.clear()
+    assert redrive_pending() == 0  # not yet: its retries may still be on their way
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    assert redrive_pending() == 1  # the immediate backend of the tests sends it at once
+    assert len(mail.outbox) == 1 and redrive_pending() == 0
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+
+
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_process_sends_queued_notifications(demo_agencies, tmp_path):
     """The transition only queues; a separate `layan worker` process delivers."""

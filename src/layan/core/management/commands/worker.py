@@ -41,6 +41,11 @@ class SweepScheduler(threading.Thread):
                     stuck = redrive_stuck()
                     if stuck:
                         log.info("channels: %s inbound messages stored but never processed, queued again", stuck)
+                    from layan.notifications.services import redrive_pending
+
+                    pending = redrive_pending()
+                    if pending:
+                        log.info("notifications: %s left pending, queued again", pending)
             except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
                 log.exception("sla sweep failed; next run in %s s", self.every)
             finally:
