@@ -22,10 +22,13 @@ MAX_ATTEMPTS = 6
 
 
 def queue_for_event(event) -> None:
+    """Queue the event's notifications: with the database queue in the event's own transaction, so no event is
+    committed without its task (``ops.taskqueue.enqueue_with_commit``); other queues get it after the commit."""
+    from layan.ops.taskqueue import enqueue_with_commit
+
     from .tasks import notify_event
 
-    event_id = event.pk
-    transaction.on_commit(lambda: notify_event.enqueue(event_id))
+    enqueue_with_commit(notify_event, event.pk, robust=False)
 
 
 def recipients(event) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 DATABASE = "database"
@@ -45,6 +46,18 @@ def backend_kind() -> str:
     if path.startswith("django_tasks_rq."):
         return RQ
     return IN_PROCESS
+
+
+def enqueue_with_commit(task, *args, robust: bool = True) -> None:
+    """Queue ``task`` so that it exists exactly when the data it is about does. With the database queue the task's
+    row is written in the current transaction: committed with that data, or rolled back with it, and never lost
+    between the two (queueing after the commit failed silently when that write met a locked SQLite database or
+    the process died). Other backends cannot share the transaction: they queue after the commit (``robust``: a
+    failure to queue is logged and never undoes what was committed)."""
+    if backend_kind() == DATABASE:
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args), robust=robust)
 
 
 def queue_names() -> list[str]:

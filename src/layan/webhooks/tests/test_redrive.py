@@ -87,3 +87,15 @@ def test_fan_out_run_again_queues_the_first_attempt_an_earlier_run_never_queued(
     assert len(services.fan_out([event.pk], opened)) == 1
     assert len(receiver.requests) == 1
     assert services.fan_out([event.pk], opened) == []  # attempted now: a third run queues nothing
+
+
+@pytest.mark.django_db
+def test_fan_out_and_notifications_are_queued_with_the_transition_not_after_it(receiver, staff):
+    """With the database queue the tasks are rows of the transition's own transaction: a process that dies (or
+    meets a locked database) between the commit and the after-commit callbacks no longer loses them."""
+    subscribe("dsdabm-sby", receiver.url)
+    with override_settings(TASKS=DB_TASKS):
+        report = new_report()
+        dispatch(report, staff("admin.surabaya"), "dsdabm-sby")  # its after-commit callbacks never run here
+    queued = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert {"layan.webhooks.tasks.fan_out", "layan.notifications.tasks.notify_event"} <= queued
