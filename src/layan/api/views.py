@@ -28,7 +28,7 @@ from layan.core.models import Agency, Region
 from layan.deadlines.models import PublishedPeriodReport
 from layan.deadlines.publication import staff_report, staff_scope
 from layan.deadlines.stats import QUARTER, Period, remembered
-from layan.reports import keys, workflow
+from layan.reports import idempotency, keys, workflow
 from layan.reports import services as report_services
 from layan.reports.models import PUBLIC_STATUS, Attachment, Category, Disposition, Report
 from layan.reports.redact import without_personal_data
@@ -155,7 +155,17 @@ ACTION_PARAMETER = OpenApiParameter(
         description="Needs an API key with report.intake, or a logged-in user (a citizen reporting for themself). "
         "The answer carries the reporter's secret and secret link: they are shown this once only.",
         request=s.ReportCreateSerializer,
-        responses={201: s.CreatedReportSerializer, **docs.WRITE_ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Any unique string of at most 255 characters: a retried POST with the same key (from "
+                "the same account) files nothing new and answers 200 with the report the first POST made.",
+            )
+        ],
+        responses={201: s.CreatedReportSerializer, 200: s.CreatedReportSerializer, **docs.WRITE_ERRORS},
     ),
 )
 class ReportViewSet(V1Mixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -229,15 +239,26 @@ class ReportViewSet(V1Mixin, mixins.ListModelMixin, viewsets.GenericViewSet):
             reporter, entered_by = serializer.reporter_info(), user
         else:  # a citizen logged in on the web reports for themself
             reporter, entered_by = self._own_reporter(serializer, user), None
-        report = report_services.submit_report(
-            serializer.new_report(), channel=Report.Channel.API, reporter=reporter, entered_by=entered_by
+        try:  # a retried POST with the same Idempotency-Key answers with the report the first one made
+            key = idempotency.key_of(request)
+        except idempotency.BadKey as exc:
+            raise exceptions.ValidationError({"Idempotency-Key": [str(exc)]}) from None
+        report, created = idempotency.submit_once(
+            user,
+            key,
+            lambda: report_services.submit_report(
+                serializer.new_report(), channel=Report.Channel.API, reporter=reporter, entered_by=entered_by
+            ),
         )
         self.reporter_of = report.pk
-        created = _reread(report)
-        created.secret = report.secret  # the key minted at intake: only its digest is stored, shown this once
-        data = s.CreatedReportSerializer(created, context=self.get_serializer_context()).data
+        stored = _reread(report)
+        # the key minted at intake: only its digest is stored, shown this once; a retry (same Idempotency-Key, same
+        # account) gets a fresh key of its own, since the first one exists nowhere any more
+        stored.secret = report.secret if created else keys.mint(report, "api-retry")
+        data = s.CreatedReportSerializer(stored, context=self.get_serializer_context()).data
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{report.tracking_number}/")
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(data, status=answer, headers={"Location": location})
 
     @staticmethod
     def _own_reporter(serializer, user):

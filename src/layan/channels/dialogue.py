@@ -4,8 +4,9 @@
 
 1. the sender's :class:`Conversation` (one per channel and address) is found or made; its name and language follow
    what the provider tells;
-2. a sender over ``LAYAN_CHANNEL_RATE_LIMIT`` messages in ten minutes (counted in the database, so it holds
-   across worker processes) gets one polite warning per window and nothing else;
+2. a message the intake marked over the sender's rate limit (``LAYAN_CHANNEL_RATE_LIMIT`` messages in ten
+   minutes, decided when it came in: ``intake.over_rate_limit``) gets one polite warning per window and nothing
+   else; every other message is handled, however many of the sender's are queued;
 3. photos the payload only named are downloaded from the provider;
 4. under a row lock on the conversation (two workers never interleave one sender's steps): a command
    (STATUS/CEK, STOP/BERHENTI, MULAI/START, BATAL/CANCEL, BANTUAN/HELP, LAPOR lokasi#isi), an answer to a report
@@ -15,7 +16,6 @@
 The conversation's state and draft are saved after every step, so a restart of the worker loses nothing.
 """
 
-import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
@@ -38,11 +38,11 @@ from layan.reports.workflow import Actor, TransitionError, perform
 
 from . import outbound
 from .contract import ChannelError, Media
+from .intake import RATE_WINDOW
 from .models import Conversation, InboundMedia, InboundMessage, OutboundMessage
 from .registry import get_provider
 
 log = logging.getLogger(__name__)
-RATE_WINDOW = dt.timedelta(minutes=10)
 State = Conversation.State
 TRACKING_RE = re.compile(r"^[23456789A-HJ-NP-Z]{4}-?[23456789A-HJ-NP-Z]{4}$")
 TITLE_LENGTH = 80
@@ -140,11 +140,11 @@ def process(message_id: int) -> str:
     message = InboundMessage.objects.filter(pk=message_id).first()
     if message is None:
         return "missing"
+    if message.status == InboundMessage.Status.RATE_LIMITED and message.conversation_id is None:
+        return warn_rate_limited(message, conversation_for(message))
     if message.status != InboundMessage.Status.RECEIVED:
         return message.status  # handled before: a task run twice does nothing twice
     conversation = conversation_for(message)
-    if rate_limited(message, conversation):
-        return InboundMessage.Status.RATE_LIMITED
     fetch_media(message)  # network calls, outside any transaction
     try:
         with transaction.atomic():
@@ -199,26 +199,20 @@ def provider_language(code: str, created: bool) -> str:
     return ""
 
 
-def rate_limited(message: InboundMessage, conversation: Conversation) -> bool:
-    """Over the limit: the message is marked and not processed; the sender hears it once per window."""
+def warn_rate_limited(message: InboundMessage, conversation: Conversation) -> str:
+    """A message over the limit (marked by the intake) is not handled; the sender hears it once per window."""
     now = timezone.now()
     window_start = now - RATE_WINDOW
-    count = InboundMessage.objects.filter(
-        channel=message.channel, sender=message.sender, received_at__gte=window_start
-    ).count()
-    if count <= settings.LAYAN_CHANNEL_RATE_LIMIT:
-        return False
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        InboundMessage.objects.filter(pk=message.pk).update(status=InboundMessage.Status.RATE_LIMITED)
         if conversation.rate_warned_at is None or conversation.rate_warned_at < window_start:
             conversation.rate_warned_at = now
             conversation.save(update_fields=["rate_warned_at"])
             with translation.override(conversation.language):
                 text = _("Pesan Anda terlalu banyak. Mohon tunggu 10 menit, lalu kirim lagi.")
             outbound.reply(conversation, text, in_reply_to=message, kind=OutboundMessage.Kind.WARNING)
-    log.info("channel %s: %s is over the rate limit (%s messages)", message.channel, message.sender, count)
-    return True
+    log.info("channel %s: %s is over the rate limit", message.channel, message.sender)
+    return InboundMessage.Status.RATE_LIMITED
 
 
 def fetch_media(message: InboundMessage) -> None:

@@ -7,16 +7,20 @@ there) and enqueues :func:`layan.channels.tasks.process_message` after commit; t
 (``layan.channels.dialogue``), which may end in ``layan.reports.services.submit_report``.
 """
 
+import datetime as dt
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .contract import Inbound, StatusUpdate
 from .models import InboundMedia, InboundMessage, InboundRequest, OutboundMessage
 
 log = logging.getLogger(__name__)
+RATE_WINDOW = dt.timedelta(minutes=10)
 KEPT_HEADERS = (
     "content-type",
     "user-agent",
@@ -71,13 +75,27 @@ def accept(raw: InboundRequest, items: list[Inbound | StatusUpdate]) -> list[Inb
     mark_request(raw, InboundRequest.Status.PROCESSED)
     from .tasks import process_message
 
-    for message in new:
+    for message in new:  # those over the rate limit too: their sender is warned
         transaction.on_commit(lambda pk=message.pk: process_message.enqueue(pk))
     return new
 
 
+def over_rate_limit(channel: str, sender: str) -> bool:
+    """Whether the sender already sent ``LAYAN_CHANNEL_RATE_LIMIT`` messages in the last ten minutes (counted in
+    the database, so it holds across web processes). Decided here, when a message comes in, and never later: a
+    message taken in is handled however many follow it (a burst queued behind a slow worker is not dropped), and
+    a message over the limit is kept, not handled, and answered with one warning per window (the worker sends
+    it: ``dialogue.process``)."""
+    since = timezone.now() - RATE_WINDOW
+    recent = InboundMessage.objects.filter(channel=channel, sender=sender, received_at__gte=since)
+    return recent.count() >= settings.LAYAN_CHANNEL_RATE_LIMIT
+
+
 def record(raw: InboundRequest | None, item: Inbound) -> InboundMessage | None:
-    """The message's row, or None when this provider message id was seen before (a redelivery)."""
+    """The message's row, or None when this provider message id was seen before (a redelivery). A message over
+    the sender's rate limit is recorded as such (``over_rate_limit``)."""
+    sender = item.sender[:254]
+    limited = over_rate_limit(item.channel, sender)
     try:
         with transaction.atomic():
             message = InboundMessage.objects.create(
@@ -85,9 +103,10 @@ def record(raw: InboundRequest | None, item: Inbound) -> InboundMessage | None:
                 provider=item.provider,
                 channel=item.channel,
                 external_id=item.message_id[:255],
-                sender=item.sender[:254],
+                sender=sender,
                 text=item.text,
                 parsed=describe(item),
+                status=InboundMessage.Status.RATE_LIMITED if limited else InboundMessage.Status.RECEIVED,
             )
     except IntegrityError:
         log.info("channel %s: message %s delivered again; ignored", item.provider, item.message_id)

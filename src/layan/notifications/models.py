@@ -22,6 +22,9 @@ class Notification(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="a worker is handing it to the mail server until then (expires if it dies)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -5,11 +5,13 @@ task -> the worker builds one Notification row per recipient and sends each; a f
 backoff by re-enqueueing, and never blocks or undoes the transition.
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -22,10 +24,13 @@ MAX_ATTEMPTS = 6
 
 
 def queue_for_event(event) -> None:
+    """Queue the event's notifications: with the database queue in the event's own transaction, so no event is
+    committed without its task (``ops.taskqueue.enqueue_with_commit``); other queues get it after the commit."""
+    from layan.ops.taskqueue import enqueue_with_commit
+
     from .tasks import notify_event
 
-    event_id = event.pk
-    transaction.on_commit(lambda: notify_event.enqueue(event_id))
+    enqueue_with_commit(notify_event, event.pk, robust=False)
 
 
 def recipients(event) -> list[tuple[str, str]]:
@@ -72,27 +77,63 @@ def build_notifications(event) -> list[Notification]:
     return result
 
 
-def deliver(notification: Notification) -> bool:
-    """Send one notification unless it was already sent; record the outcome. Returns True when sent."""
-    locked = Notification.objects.select_for_update()
-    with transaction.atomic():
-        notification = locked.get(pk=notification.pk)
-        if notification.status == Notification.Status.SENT:
+def claim_seconds() -> float:
+    """How long a worker holds a notification while handing it to the mail server (longer than an SMTP timeout)."""
+    return float(settings.LAYAN_NOTIFICATION_CLAIM_SECONDS)
+
+
+def deliver(notification: Notification) -> bool | None:
+    """Send one notification unless it was already sent; record the outcome. True when sent (now or before),
+    False when this attempt failed, None when another worker holds it (or held it and died: look again once its
+    ``claimed_until`` has passed).
+
+    Exactly once per recipient: the notification is claimed by one conditional UPDATE (committed at once, so two
+    workers, or a task run again after its worker was killed, never both send it), handed to the mail server
+    outside any transaction (a slow server holds no lock: on SQLite a transaction would hold the whole database),
+    and marked sent by the next statement. A worker killed before the hand-off leaves a claim that expires and
+    the notification is sent by the next run; one killed after it has marked it sent, but for the instant
+    between the server's answer and that one UPDATE."""
+    now = timezone.now()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    won = Notification.objects.filter(free, pk=notification.pk, status=Notification.Status.PENDING).update(
+        claimed_until=now + dt.timedelta(seconds=claim_seconds()), attempts=F("attempts") + 1
+    )
+    current = Notification.objects.get(pk=notification.pk)
+    if not won:
+        if current.status == Notification.Status.SENT:
             return True
-        notification.attempts += 1
-        body = notification.body
-        if notification.reporter_link:  # a fresh secret link, made now, in the sent e-mail only
-            body = keys.fill(body, notification.event.report, "email")
-        try:
-            send_mail(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
-        except Exception as exc:  # noqa: BLE001  (any transport error is recorded and retried)
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            notification.status = (
-                Notification.Status.FAILED if notification.attempts >= MAX_ATTEMPTS else Notification.Status.PENDING
-            )
-            notification.save(update_fields=["attempts", "last_error", "status"])
-            log.warning("notification %s failed (attempt %s): %s", notification.pk, notification.attempts, exc)
-            return False
-        notification.status, notification.sent_at = Notification.Status.SENT, timezone.now()
-        notification.save(update_fields=["attempts", "status", "sent_at"])
-        return True
+        return None if current.status == Notification.Status.PENDING else False
+    body = current.body
+    if current.reporter_link:  # a fresh secret link, made now, in the sent e-mail only
+        body = keys.fill(body, current.event.report, "email")
+    try:
+        send_mail(current.subject, body, settings.DEFAULT_FROM_EMAIL, [current.recipient])
+    except Exception as exc:  # noqa: BLE001  (any transport error is recorded and retried)
+        status = Notification.Status.FAILED if current.attempts >= MAX_ATTEMPTS else Notification.Status.PENDING
+        Notification.objects.filter(pk=current.pk).update(
+            status=status, last_error=f"{type(exc).__name__}: {exc}"[:2000], claimed_until=None
+        )
+        log.warning("notification %s failed (attempt %s): %s", current.pk, current.attempts, exc)
+        return False
+    Notification.objects.filter(pk=current.pk).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None
+    )
+    return True
+
+
+def redrive_pending(older_than: dt.timedelta = dt.timedelta(hours=1), limit: int = 500) -> int:
+    """Queue again the notifications still pending long after their retries would have ended (the last retry is
+    due 31 minutes after the first attempt): queueing a retry failed, or its task was lost. Sending stays once
+    (``deliver`` claims each). Run by the worker in its sweep slot; returns how many were queued."""
+    from .tasks import retry_notification
+
+    now = timezone.now()
+    stuck = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lt=now - older_than)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in stuck:
+        retry_notification.enqueue(pk)
+    return len(stuck)

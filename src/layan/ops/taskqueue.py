@@ -8,7 +8,11 @@ Why no task runs twice, per backend:
   transaction (django-tasks-db), so two workers never take the same row; the row keeps the worker's id.
 - RQ: a worker takes a job off a Redis list with an atomic pop, so only one worker receives it.
 
-Either way a task may run again only after a crash in the middle of it, which is why Layan's tasks are
+A worker killed in the middle of a task: on the database queue the task's RUNNING mark outlives it, so every
+worker holds a lease and the survivors queue again the tasks of workers whose lease expired, and retry failed
+Layan tasks with backoff (``layan.ops.leases``); RQ has its own heartbeats and registries.
+
+Either way a task may run again only after a crash in the middle of it (or a failure), which is why Layan's tasks are
 idempotent (notifications are unique per event and recipient, webhook attempts are claimed by a conditional
 UPDATE, the sweep claims each clock step).
 """
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 DATABASE = "database"
@@ -41,6 +46,18 @@ def backend_kind() -> str:
     if path.startswith("django_tasks_rq."):
         return RQ
     return IN_PROCESS
+
+
+def enqueue_with_commit(task, *args, robust: bool = True) -> None:
+    """Queue ``task`` so that it exists exactly when the data it is about does. With the database queue the task's
+    row is written in the current transaction: committed with that data, or rolled back with it, and never lost
+    between the two (queueing after the commit failed silently when that write met a locked SQLite database or
+    the process died). Other backends cannot share the transaction: they queue after the commit (``robust``: a
+    failure to queue is logged and never undoes what was committed)."""
+    if backend_kind() == DATABASE:
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args), robust=robust)
 
 
 def queue_names() -> list[str]:
@@ -151,9 +168,10 @@ def _age(moment, now) -> float:
     return max((now - moment).total_seconds(), 0.0) if moment else 0.0
 
 
-def run_worker(*, interval: float, batch: bool, queues: list[str] | None = None) -> None:
+def run_worker(*, interval: float, batch: bool, queues: list[str] | None = None, worker_id: str | None = None) -> None:
     """Run the worker of the configured backend on every Layan queue (or on ``queues``) until stopped (or, with
-    ``batch``, until the queues are empty)."""
+    ``batch``, until the queues are empty). ``worker_id``: the id the database queue records on the tasks this
+    worker claims, the one its lease is held under (``layan.ops.leases``)."""
     from . import metrics
 
     metrics.start_worker_exporter()
@@ -177,4 +195,5 @@ def run_worker(*, interval: float, batch: bool, queues: list[str] | None = None)
         batch=batch,
         reload=False,
         startup_delay=not batch,
+        **({"worker_id": worker_id} if worker_id else {}),
     )

@@ -177,3 +177,19 @@ def save_attachment(report, content: ContentFile, content_type: str, original_na
     attachment.file.save(content.name, content, save=False)
     attachment.save()
     return attachment
+
+
+def delete_pending_uploads(older_than) -> int:
+    """Delete the uploads the report form parked (``PendingUpload``: kept while the rest of the form had an error)
+    and nobody submitted within ``older_than`` (a timedelta), file and row. Run every hour by each ``layan worker``
+    and by ``layan cleanup_uploads``; two at once are harmless (deleting a deleted file or row does nothing)."""
+    from django.utils import timezone
+
+    from .models import PendingUpload
+
+    count = 0
+    for upload in PendingUpload.objects.filter(created_at__lt=timezone.now() - older_than).iterator():
+        upload.file.delete(save=False)
+        upload.delete()
+        count += 1
+    return count

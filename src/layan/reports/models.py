@@ -472,7 +472,8 @@ class Follower(models.Model):
 class PendingUpload(models.Model):
     """An attachment already checked and cleaned while the rest of the form had an error: the form carries its
     token so the citizen does not have to pick the photo again. Turned into an Attachment on submit; old ones
-    are deleted by ``layan cleanup_uploads``."""
+    are deleted by every ``layan worker`` each hour (``attachments.delete_pending_uploads``) or by hand with
+    ``layan cleanup_uploads``."""
 
     # SHA-256 of the key the form carries (the key itself lives only in the citizen's form)
     token_digest = models.CharField(max_length=64, unique=True, default=_random_digest)
@@ -484,3 +485,20 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class IntakeKey(models.Model):
+    """The ``Idempotency-Key`` a client (REST API, Open311) sent with a new report: a retried POST with the same
+    key returns the report the first one made instead of filing it twice. Scoped to the caller's account, so one
+    client's key never reveals another's report (``reports.idempotency``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_intake_key")]
+
+    def __str__(self):
+        return self.key

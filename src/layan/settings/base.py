@@ -196,6 +196,16 @@ TASKS = {
         "QUEUES": ["default", "notifications", "sweeps", "webhooks", "training"],  # training: routing models
     }
 }
+# Leases of the database queue (layan.ops.leases): a worker renews its lease every third of it; a task whose
+# worker's lease expired (the worker was killed) is queued again, and a failed Layan task is retried after
+# RETRY_SECONDS x 1, 2, 4 ... until MAX_ATTEMPTS runs in all. Uploads parked by the report form are deleted by
+# the worker after PENDING_UPLOAD_HOURS.
+LAYAN_TASK_LEASE_SECONDS = env.float("LAYAN_TASK_LEASE_SECONDS", default=60.0)
+LAYAN_TASK_MAX_ATTEMPTS = env.int("LAYAN_TASK_MAX_ATTEMPTS", default=5)
+LAYAN_TASK_RETRY_SECONDS = env.float("LAYAN_TASK_RETRY_SECONDS", default=30.0)
+LAYAN_PENDING_UPLOAD_HOURS = env.float("LAYAN_PENDING_UPLOAD_HOURS", default=24.0)
+# How long a worker holds a notification e-mail while handing it to the mail server (then another may send it).
+LAYAN_NOTIFICATION_CLAIM_SECONDS = env.float("LAYAN_NOTIFICATION_CLAIM_SECONDS", default=90.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

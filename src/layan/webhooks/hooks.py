@@ -3,8 +3,9 @@
 The workflow calls :func:`report_event_recorded` for every public event (through
 ``layan.reports.notifications.queue_notifications``) and the deadline sweep calls :func:`sweep_events_recorded`
 for the timeline entries it bulk-creates. Both return at once unless an active subscription exists (a cached
-boolean, :func:`any_active_subscription`); otherwise they enqueue the fan-out task after the transaction
-commits, so a rolled-back transition sends nothing, and a failure to enqueue never breaks the transition.
+boolean, :func:`any_active_subscription`); otherwise they enqueue the fan-out task with the transaction (the
+database queue writes it in the same transaction; other queues get it after the commit), so a rolled-back
+transition sends nothing and a committed one is never without its fan-out.
 
 The dispatch event does not say which dispositions it opened (one event may dispatch to several agencies), so
 :func:`remember_opened_disposition` (a ``post_save`` receiver on Disposition) notes each new disposition on the
@@ -72,6 +73,10 @@ def sweep_events_recorded(events) -> None:
 
 
 def _enqueue_after_commit(event_ids: list[int], opened: dict[str, list[int]]) -> None:
+    """With the database queue the fan-out task is written in the transition's own transaction, so no event is
+    committed without it (``ops.taskqueue.enqueue_with_commit``); other queues get it after the commit."""
+    from layan.ops.taskqueue import enqueue_with_commit
+
     from .tasks import fan_out
 
-    transaction.on_commit(lambda: fan_out.enqueue(event_ids, opened), robust=True)
+    enqueue_with_commit(fan_out, event_ids, opened)

@@ -117,7 +117,7 @@ def fan_out(event_ids: list[int], opened: dict[str, list[int]] | None = None) ->
 
 
 def _create(subscription, event, event_type, dispositions, reach: Reach) -> Delivery | None:
-    """One delivery, unless it already exists (a fan-out task run twice)."""
+    """One delivery, unless it already exists (a fan-out task run twice) and was attempted."""
     delivery = Delivery(
         subscription=subscription,
         event_type=event_type,
@@ -132,7 +132,16 @@ def _create(subscription, event, event_type, dispositions, reach: Reach) -> Deli
         with transaction.atomic():
             delivery.save(force_insert=True)
     except IntegrityError:
-        return None
+        # made by an earlier run of this fan-out; if that run failed before queueing its first attempt (a locked
+        # database, a killed worker: the task is then run again, ``layan.ops.leases``), queue it now. Queued
+        # twice, the attempt is still claimed once (``delivery.claim``).
+        return Delivery.objects.filter(
+            subscription=subscription,
+            report_event=event,
+            event_type=event_type,
+            attempts=0,
+            state=Delivery.State.PENDING,
+        ).first()
     return delivery
 
 

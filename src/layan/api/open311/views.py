@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from layan.core import permissions
+from layan.reports import idempotency
 from layan.reports.models import Report
 from layan.reports.services import submit_report
 
@@ -100,10 +101,16 @@ def _create(request, fmt):
     if not permissions.has_perm(user, permissions.REPORT_INTAKE):
         raise Open311Error(403, _("Kunci API ini tidak berizin mengirim laporan (report.intake)."))
     submission = intake.parse(request.POST, request.FILES, _jurisdiction(request))
-    try:
-        report = submit_report(
-            submission.new, channel=Report.Channel.OPEN311, reporter=submission.reporter, entered_by=user
+    try:  # a retried POST with the same Idempotency-Key header answers with the request the first one made
+        report, _created = idempotency.submit_once(
+            user,
+            idempotency.key_of(request),
+            lambda: submit_report(
+                submission.new, channel=Report.Channel.OPEN311, reporter=submission.reporter, entered_by=user
+            ),
         )
+    except idempotency.BadKey as exc:
+        raise Open311Error(400, str(exc)) from None
     except ValidationError as exc:
         raise Open311Error(400, *exc.messages) from None
     answer = {

@@ -189,6 +189,16 @@ def test_post_goes_through_the_intake_as_channel_open311(services, post, make_ke
     assert answer["token"] and "/lacak/" not in response.content.decode()
 
 
+def test_a_retried_post_with_the_same_idempotency_key_files_one_request(services, post):
+    first = post(headers={"Idempotency-Key": "311-abc"})
+    retried = post(headers={"Idempotency-Key": "311-abc"})
+    assert first.status_code == retried.status_code == 200
+    assert retried.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
+    assert Report.objects.count() == 1
+    assert post(headers={"Idempotency-Key": "311-def"}).status_code == 200
+    assert Report.objects.count() == 2
+
+
 def test_attributes_map_onto_layans_fields(services, post):
     response = post(
         "xml",

@@ -172,6 +172,25 @@ def test_create_with_an_intake_key(key_client, make_key, api):
     assert "reporter_secret" not in again and secret not in str(again)
 
 
+def test_a_retried_create_with_the_same_idempotency_key_files_one_report(make_key, api):
+    _key, raw = make_key("surabaya", "report.intake")
+    _other, other_raw = make_key("surabaya", "report.intake")
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    first = api.post(URL, NEW, format="json", headers={"Idempotency-Key": "kirim-7f3a"})
+    retried = api.post(URL, NEW, format="json", headers={"Idempotency-Key": "kirim-7f3a"})
+    assert (first.status_code, retried.status_code) == (201, 200)
+    assert retried.json()["tracking_number"] == first.json()["tracking_number"]
+    assert Report.objects.count() == 1
+    assert api.post(URL, NEW, format="json", headers={"Idempotency-Key": "kirim-lain"}).status_code == 201
+    assert api.post(URL, NEW, format="json").status_code == 201  # no key: every POST is a report
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {other_raw}")  # another client's same key is its own
+    theirs = api.post(URL, NEW, format="json", headers={"Idempotency-Key": "kirim-7f3a"})
+    assert theirs.status_code == 201 and theirs.json()["tracking_number"] != first.json()["tracking_number"]
+    assert Report.objects.count() == 4
+    too_long = api.post(URL, NEW, format="json", headers={"Idempotency-Key": "x" * 256})
+    assert too_long.status_code == 400 and Report.objects.count() == 4
+
+
 def test_create_by_a_logged_in_citizen_links_their_account(api, demo_agencies, django_user_model):
     citizen = django_user_model.objects.create_user("warga", email="warga@example.com", first_name="Warga")
     api.force_login(citizen)

@@ -240,6 +240,28 @@ def test_rate_limit_warns_once_and_stops_processing(siti, fake_channel, settings
     assert "empat" not in Conversation.objects.get().draft.get("what", "")
 
 
+def test_burst_queued_behind_the_worker_is_handled_only_later_messages_are_limited(siti, fake_channel, settings):  # noqa: F811
+    """Six messages arrive before the worker gets to any (the limit is 3): the three taken in are all handled,
+    the three that came in over the limit are not, and the sender is warned once."""
+    from layan.channels import intake
+
+    settings.LAYAN_CHANNEL_RATE_LIMIT = 3
+    with siti.capture() as queued:  # the tasks wait for the worker
+        for text in ("satu", "dua", "tiga", "empat", "lima", "enam"):
+            intake.accept(intake.store_raw("fake", text.encode()), [siti.inbound(text)])
+    assert len(queued) == 6
+    for run_task in queued:  # the worker catches up
+        run_task()
+    statuses = list(InboundMessage.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [InboundMessage.Status.HANDLED] * 3 + [InboundMessage.Status.RATE_LIMITED] * 3
+    warnings = OutboundMessage.objects.filter(kind=OutboundMessage.Kind.WARNING)
+    assert warnings.count() == 1 and "tunggu 10 menit" in warnings.get().text
+    for run_task in queued:  # tasks run twice (a re-driven worker) neither handle nor warn again
+        run_task()
+    assert OutboundMessage.objects.filter(kind=OutboundMessage.Kind.WARNING).count() == 1
+    assert list(InboundMessage.objects.order_by("pk").values_list("status", flat=True)) == statuses
+
+
 def test_unreadable_attachment_is_refused_with_a_clear_reply(siti, fake_channel):  # noqa: F811
     fake_channel.responses["/media/"] = [(200, b"not an image at all", "image/jpeg")]
     siti.send("Jalan rusak parah", photo=True)

@@ -57,6 +57,29 @@ def test_retry_with_backoff_then_success(fake_channel, conversation, django_capt
     assert len(fake_channel.to("/send")) == 3
 
 
+def test_message_claimed_by_a_dead_worker_is_looked_at_again_when_the_claim_expires(fake_channel, conversation):  # noqa: F811
+    """The worker died while sending; its task, run again (``ops.leases``), finds the claim still held: instead of
+    ending with the message unsent, it queues itself for the moment the claim expires, and then sends it."""
+    import datetime as dt
+
+    from django.test import override_settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    message = outbound.reply(conversation, "Halo")  # not sent: the on-commit queueing is not run here
+    claimed_until = timezone.now() + dt.timedelta(seconds=50)
+    OutboundMessage.objects.filter(pk=message.pk).update(claimed_until=claimed_until, attempts=1)
+    tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}}
+    with override_settings(TASKS=tasks):
+        assert outbound.send(message.pk) == OutboundMessage.Status.PENDING
+    again = DBTaskResult.objects.get(task_path="layan.channels.tasks.send_message")
+    assert again.args_kwargs["args"] == [message.pk] and again.run_after > claimed_until
+    assert fake_channel.to("/send") == []
+    OutboundMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
+    assert outbound.send(message.pk) == OutboundMessage.Status.SENT  # what that task does when its time comes
+    assert len(fake_channel.to("/send")) == 1
+
+
 def test_backoff_doubles():
     assert [outbound.backoff(n).total_seconds() / 60 for n in range(1, 6)] == [1, 2, 4, 8, 16]
 

@@ -86,6 +86,60 @@ def test_failed_send_is_recorded_retried_and_never_sent_twice(demo_agencies):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_no_lock_is_held_while_the_mail_server_is_talked_to(demo_agencies):
+    """The hand-off to the mail server runs outside any transaction: the web process may write meanwhile (with a
+    transaction held, SQLite's whole database, or PostgreSQL's notification row, stayed locked for as long as a
+    slow mail server took, and other writers failed with "database is locked")."""
+    from .probing_backend import PROBES
+
+    report = new_report()  # its notification is sent at once here (immediate tasks): send it again
+    (notification,) = build_notifications(report.events.get())
+    Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.PENDING, sent_at=None)
+    PROBES.clear()
+    with override_settings(EMAIL_BACKEND="layan.notifications.tests.probing_backend.ProbingBackend"):
+        assert deliver(notification) is True
+    assert PROBES == ["written"]
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT and notification.claimed_until is None
+
+
+@pytest.mark.django_db
+def test_a_notification_another_worker_holds_is_left_to_it_until_its_claim_expires(demo_agencies):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    report = new_report()
+    (notification,) = build_notifications(report.events.get())
+    Notification.objects.filter(pk=notification.pk).update(claimed_until=timezone.now() + dt.timedelta(seconds=60))
+    mail.outbox.clear()
+    assert deliver(notification) is None and mail.outbox == []  # held: not sent twice
+    Notification.objects.filter(pk=notification.pk).update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
+    assert deliver(notification) is True and len(mail.outbox) == 1  # its holder died: sent once, now
+
+
+@pytest.mark.django_db
+def test_a_notification_left_pending_is_queued_again_by_the_sweep(demo_agencies):
+    """Its retry was never queued (or its task lost): the worker's sweep slot sends it, once, an hour later."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from layan.notifications.services import redrive_pending
+
+    report = new_report()
+    (notification,) = build_notifications(report.events.get())
+    Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.PENDING, attempts=1)
+    mail.outbox.clear()
+    assert redrive_pending() == 0  # not yet: its retries may still be on their way
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    assert redrive_pending() == 1  # the immediate backend of the tests sends it at once
+    assert len(mail.outbox) == 1 and redrive_pending() == 0
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
 def test_real_worker_process_sends_queued_notifications(demo_agencies, tmp_path):
     """The transition only queues; a separate `layan worker` process delivers."""
     from django_tasks_db.models import DBTaskResult

@@ -5,7 +5,7 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
 
-from layan.ops.taskqueue import queue_names, run_worker
+from layan.ops.taskqueue import DATABASE, backend_kind, queue_names, run_worker
 
 log = logging.getLogger("layan.worker")
 
@@ -41,6 +41,11 @@ class SweepScheduler(threading.Thread):
                     stuck = redrive_stuck()
                     if stuck:
                         log.info("channels: %s inbound messages stored but never processed, queued again", stuck)
+                    from layan.notifications.services import redrive_pending
+
+                    pending = redrive_pending()
+                    if pending:
+                        log.info("notifications: %s left pending, queued again", pending)
             except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
                 log.exception("sla sweep failed; next run in %s s", self.every)
             finally:
@@ -71,7 +76,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval, batch, sweep_every, queues=None, **options):
-        scheduler = retrain = None
+        scheduler = retrain = keeper = worker_id = None
+        if backend_kind() == DATABASE:  # a lease, so a task this worker dies in is queued again (ops.leases)
+            from layan.ops.leases import LeaseKeeper, new_worker_id, renew
+
+            worker_id = new_worker_id()
+            renew(worker_id)  # before the first claim
+            keeper = LeaseKeeper(worker_id)
+            keeper.start()
         if sweep_every > 0 and not batch:
             scheduler = SweepScheduler(sweep_every)
             scheduler.start()
@@ -80,8 +92,8 @@ class Command(BaseCommand):
 
             retrain = RetrainScheduler.start_if_enabled()
         try:  # the database queue's db_worker, or RQ's worker when TASKS_BACKEND=rq (layan.ops.taskqueue)
-            run_worker(interval=interval, batch=batch, queues=queues)
+            run_worker(interval=interval, batch=batch, queues=queues, worker_id=worker_id)
         finally:
-            for thread in (scheduler, retrain):
+            for thread in (scheduler, retrain, keeper):
                 if thread is not None:
                     thread.stop()
