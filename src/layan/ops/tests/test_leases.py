@@ -96,7 +96,8 @@ def test_worker_killed_mid_batch_task_is_driven_again_and_every_email_goes_exact
     """SIGKILL while the worker hands over the 3rd of 6 e-mails of one event: the task stays RUNNING with the
     dead worker's id; a new worker sees that worker's lease expire, queues the task again, and the run sends the
     4 e-mails not yet sent (the 3rd included) and none of the 2 already sent."""
-    with override_settings(TASKS=DB_TASKS):  # the submission queues its notify_event for a worker
+    # the submission queues its notify_event for a worker; published at once, so that its followers are told
+    with override_settings(TASKS=DB_TASKS, LAYAN_PUBLISH_ON_SUBMIT=True):
         report = report_with_followers(5)
     event = report.events.get()
     task = DBTaskResult.objects.get(task_path="layan.notifications.tasks.notify_event")
