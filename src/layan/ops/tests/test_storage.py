@@ -30,7 +30,8 @@ item = save_attachment(report, ContentFile(picture.getvalue(), name="foto.png"),
 from django.utils import timezone
 from layan.reports.models import Report
 Report.objects.filter(pk=report.pk).update(published_at=timezone.now())  # as verification publishes it
-print(json.dumps({"url": item.get_absolute_url(), "name": item.file.name, "storage": type(storages["default"]).__module__}))
+storage = type(storages["default"]).__module__
+print(json.dumps({"url": item.get_absolute_url(), "name": item.file.name, "storage": storage}))
 """
 
 
