@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from layan.core import pii
+from layan.core.pii import BlindIndexField, EncryptedTextField
+
 
 class Notification(models.Model):
     """One message to one recipient about one report event. Unique per (event, channel, recipient), so a retried
@@ -13,7 +16,10 @@ class Notification(models.Model):
 
     event = models.ForeignKey("reports.ReportEvent", on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(_("kanal"), max_length=10, default="email")
-    recipient = models.CharField(_("penerima"), max_length=254)
+    # encrypted at rest (layan.core.pii): a reporter's address must not be read from a dump; the blind index keeps
+    # the row unique per recipient
+    recipient = EncryptedTextField(_("penerima"))
+    recipient_index = BlindIndexField(source="recipient", kind="email")
     subject = models.CharField(_("subjek"), max_length=200)
     body = models.TextField(_("isi"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -25,7 +31,9 @@ class Notification(models.Model):
     class Meta:
         verbose_name = _("notifikasi")
         verbose_name_plural = _("notifikasi")
-        constraints = [models.UniqueConstraint(fields=["event", "channel", "recipient"], name="unique_notification")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "channel", "recipient_index"], name="unique_notification_index")
+        ]
 
     def __str__(self):
-        return f"{self.channel}:{self.recipient} {self.status}"
+        return f"{self.channel}:{pii.fingerprint(self.recipient_index)} {self.status}"

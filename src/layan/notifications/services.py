@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from layan.core import pii
+
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,7 @@ def recipients(event) -> list[tuple[str, str]]:
     report = event.report
     base = settings.LAYAN_PUBLIC_URL.rstrip("/")
     result = []
-    followers = report.followers.filter(confirmed=True).order_by("email")
+    followers = report.followers.filter(confirmed=True).exclude(email="").order_by("pk")
     by_channel = email_channel_addresses(report)  # they get threaded replies through the e-mail channel instead
     for email, is_reporter in followers.values_list("email", "is_reporter"):
         if is_reporter and email.lower() in by_channel:
@@ -58,10 +60,13 @@ def build_notifications(event) -> list[Notification]:
         try:
             with transaction.atomic():
                 note, _created = Notification.objects.get_or_create(
-                    event=event, channel="email", recipient=email, defaults={"subject": subject[:200], "body": body}
+                    event=event,
+                    channel="email",
+                    recipient_index=pii.email_index(email),
+                    defaults={"recipient": email, "subject": subject[:200], "body": body},
                 )
         except IntegrityError:
-            note = Notification.objects.get(event=event, channel="email", recipient=email)
+            note = Notification.objects.get(event=event, channel="email", recipient_index=pii.email_index(email))
         result.append(note)
     return result
 

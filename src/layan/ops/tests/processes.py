@@ -1,6 +1,7 @@
 """Layan's own commands as real processes for the operations tests (``layan serve``, ``layan worker``), each in its
 own process group so that a test's teardown stops it and anything it started."""
 
+import base64
 import http.client
 import os
 import secrets
@@ -48,6 +49,7 @@ def production_env(workdir: Path, **overrides) -> dict:
         "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH", "")])),
         "DJANGO_SETTINGS_MODULE": "layan.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "LAYAN_DATA_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "LAYAN_DATA_DIR": str(workdir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
