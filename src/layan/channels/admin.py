@@ -1,10 +1,14 @@
 """Read-only admin of the channels: the place where refused and malformed requests are kept for inspection, and
 where one can follow a conversation and what was sent back. Nothing here can be changed by hand: the rows are
-the audit trail."""
+the audit trail. Nor is anything here a citizen's contact in clear: senders and recipients show as a piece of
+their blind index (rows of one sender share it), raw bodies with addresses, numbers and names blanked out
+(``layan.core.pii``)."""
 
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from layan.core import pii
 
 from .models import Conversation, InboundMedia, InboundMessage, InboundRequest, OutboundMessage
 
@@ -25,7 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 def decoded(raw: bytes | memoryview | None) -> str:
     """The body as text (UTF-8, undecodable bytes shown as escapes), cut to a size a page can show."""
     data = bytes(raw or b"")
-    text = data[: BODY_SHOWN * 4].decode("utf-8", errors="backslashreplace")
+    text = pii.redact(data[: BODY_SHOWN * 4].decode("utf-8", errors="backslashreplace"))
     if len(text) > BODY_SHOWN:
         text = text[:BODY_SHOWN] + f"\n… ({len(data)} bytes)"
     return text
@@ -33,7 +37,7 @@ def decoded(raw: bytes | memoryview | None) -> str:
 
 class MessageInline(admin.TabularInline):
     model = InboundMessage
-    fields = ["external_id", "sender", "text", "status", "report"]
+    fields = ["external_id", "sender_shown", "text", "status", "report"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -41,6 +45,10 @@ class MessageInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("pengirim"))
+    def sender_shown(self, obj):
+        return pii.fingerprint(obj.sender_index)
 
 
 @admin.register(InboundRequest)
@@ -54,8 +62,8 @@ class InboundRequestAdmin(ReadOnlyAdmin):
         "received_at",
         "method",
         "path",
-        "query",
-        "headers",
+        "query_shown",
+        "headers_shown",
         "remote_addr",
         "status",
         "error",
@@ -63,6 +71,17 @@ class InboundRequestAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
     inlines = [MessageInline]
+
+    @admin.display(description=_("query"))
+    def query_shown(self, obj):
+        return pii.redact(obj.query)
+
+    @admin.display(description=_("header"))
+    def headers_shown(self, obj):
+        import json
+
+        headers = {k: ("[…]" if k == "mail-from" else v) for k, v in (obj.headers or {}).items()}
+        return pii.redact(json.dumps(headers, ensure_ascii=False))
 
     @admin.display(description=_("isi mentah"))
     def body_text(self, obj):
@@ -86,19 +105,19 @@ class MediaInline(admin.TabularInline):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "provider", "channel", "sender", "text_excerpt", "status", "report"]
+    list_display = ["received_at", "provider", "channel", "sender_shown", "text_excerpt", "status", "report"]
     list_filter = ["status", "provider", "channel"]
-    search_fields = ["sender", "external_id", "text", "report__tracking_number"]
+    search_fields = ["external_id", "text", "report__tracking_number"]
     date_hierarchy = "received_at"
     list_select_related = ["report"]
+    exclude = ["sender", "parsed"]
     readonly_fields = [
         "request",
         "provider",
         "channel",
         "external_id",
-        "sender",
+        "sender_shown",
         "text",
-        "parsed",
         "conversation",
         "report",
         "status",
@@ -111,17 +130,21 @@ class InboundMessageAdmin(ReadOnlyAdmin):
     def text_excerpt(self, obj):
         return obj.text[:80]
 
+    @admin.display(description=_("pengirim"))
+    def sender_shown(self, obj):
+        return pii.fingerprint(obj.sender_index)
+
 
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
-    list_display = ["updated_at", "channel", "address", "name", "language", "state", "opted_out", "last_report"]
+    list_display = ["updated_at", "channel", "address_shown", "language", "state", "opted_out", "last_report"]
     list_filter = ["channel", "state", "opted_out", "language"]
-    search_fields = ["address", "name", "last_report__tracking_number"]
+    search_fields = ["last_report__tracking_number"]
     list_select_related = ["last_report"]
+    exclude = ["address", "name"]
     readonly_fields = [
         "channel",
-        "address",
-        "name",
+        "address_shown",
         "language",
         "state",
         "draft",
@@ -132,19 +155,24 @@ class ConversationAdmin(ReadOnlyAdmin):
         "updated_at",
     ]
 
+    @admin.display(description=_("alamat pengirim"))
+    def address_shown(self, obj):
+        return pii.fingerprint(obj.address_index)
+
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "channel", "provider", "to", "kind", "status", "attempts", "sent_at", "report"]
+    list_display = ["created_at", "channel", "provider", "to_shown", "kind", "status", "attempts", "sent_at", "report"]
     list_filter = ["status", "kind", "channel", "provider"]
-    search_fields = ["to", "text", "provider_message_id", "message_id", "report__tracking_number"]
+    search_fields = ["text", "provider_message_id", "message_id", "report__tracking_number"]
     date_hierarchy = "created_at"
     list_select_related = ["report"]
+    exclude = ["to"]
     readonly_fields = [
         "uuid",
         "provider",
         "channel",
-        "to",
+        "to_shown",
         "kind",
         "text",
         "subject",
@@ -161,3 +189,7 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
         "created_at",
         "sent_at",
     ]
+
+    @admin.display(description=_("penerima"))
+    def to_shown(self, obj):
+        return pii.fingerprint(obj.to_index)

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from layan.core import pii
 from layan.core.models import Region
 from layan.reports.attachments import clean_upload, save_attachment
 from layan.reports.models import Report
@@ -168,11 +169,14 @@ def conversation_for(message: InboundMessage) -> Conversation:
     parsed = message.parsed or {}
     try:
         with transaction.atomic():
-            conversation, created = Conversation.objects.get_or_create(channel=message.channel, address=message.sender)
+            conversation, created = Conversation.objects.get_or_create(
+                channel=message.channel, address_index=message.sender_index, defaults={"address": message.sender}
+            )
     except IntegrityError:  # made by another worker at the same moment
-        conversation, created = Conversation.objects.get(channel=message.channel, address=message.sender), False
+        conversation = Conversation.objects.get(channel=message.channel, address_index=message.sender_index)
+        created = False
     changes = {}
-    name = (parsed.get("sender_name") or "").strip()[:150]
+    name = pii.decrypt(parsed.get("sender_name") or "").strip()[:150]
     if name and name != conversation.name:
         changes["name"] = name
     language = provider_language(parsed.get("language", ""), created)
@@ -203,7 +207,7 @@ def rate_limited(message: InboundMessage, conversation: Conversation) -> bool:
     now = timezone.now()
     window_start = now - RATE_WINDOW
     count = InboundMessage.objects.filter(
-        channel=message.channel, sender=message.sender, received_at__gte=window_start
+        channel=message.channel, sender_index=message.sender_index, received_at__gte=window_start
     ).count()
     if count <= settings.LAYAN_CHANNEL_RATE_LIMIT:
         return False
@@ -216,7 +220,12 @@ def rate_limited(message: InboundMessage, conversation: Conversation) -> bool:
             with translation.override(conversation.language):
                 text = _("Pesan Anda terlalu banyak. Mohon tunggu 10 menit, lalu kirim lagi.")
             outbound.reply(conversation, text, in_reply_to=message, kind=OutboundMessage.Kind.WARNING)
-    log.info("channel %s: %s is over the rate limit (%s messages)", message.channel, message.sender, count)
+    log.info(
+        "channel %s: %s is over the rate limit (%s messages)",
+        message.channel,
+        pii.fingerprint(message.sender_index),
+        count,
+    )
     return True
 
 

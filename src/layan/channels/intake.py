@@ -13,6 +13,8 @@ import secrets
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from layan.core import pii
+
 from .contract import Inbound, StatusUpdate
 from .models import InboundMedia, InboundMessage, InboundRequest, OutboundMessage
 
@@ -110,7 +112,7 @@ def record(raw: InboundRequest | None, item: Inbound) -> InboundMessage | None:
 def describe(item: Inbound) -> dict:
     """The parsed message as JSON (media bytes are not kept here: they become attachments)."""
     return {
-        "sender_name": item.sender_name,
+        "sender_name": pii.encrypt(item.sender_name),  # names the sender: encrypted like the sender itself
         "subject": item.subject,
         "in_reply_to": item.in_reply_to,
         "language": item.language,

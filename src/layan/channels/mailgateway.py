@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
+from layan.core import pii
+
 from . import intake
 from .contract import MalformedPayload
 from .models import InboundRequest
@@ -110,7 +112,7 @@ class GatewayHandler:
             raw = raw.encode("utf-8", errors="surrogateescape")
         peer = session.peer[0] if isinstance(session.peer, tuple) else None
         headers = {
-            "mail-from": envelope.mail_from or "",
+            "mail-from": pii.encrypt(envelope.mail_from or ""),  # the sender's address: encrypted at rest
             "rcpt-to": list(envelope.rcpt_tos),
             "helo": session.host_name or "",
         }

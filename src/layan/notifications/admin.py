@@ -11,6 +11,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "channel", "recipient_shown", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
     search_fields = ["subject"]
+    exclude = ["recipient"]
     readonly_fields = [
         "event",
         "channel",
