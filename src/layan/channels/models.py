@@ -179,7 +179,7 @@ class OutboundMessage(models.Model):
             # one update per report event per recipient, whatever retries happen
             models.UniqueConstraint(
                 fields=["event", "channel", "to_index"],
-                condition=models.Q(event__isnull=False),
+                condition=models.Q(event__isnull=False) & ~models.Q(to_index=""),  # erased recipients are many
                 name="unique_outbound_event_index",
             )
         ]

@@ -75,7 +75,7 @@ class CitizenAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        if term and not term.isdigit():
+        if term and not (term.isdigit() and len(term) < 8):  # a short number is a record's id; a longer one a phone
             found = queryset.filter(Q(phone_index=pii.phone_index(term)) | Q(email_index=pii.email_index(term)))
             return found, False
         return super().get_search_results(request, queryset, search_term)

@@ -32,7 +32,11 @@ class Notification(models.Model):
         verbose_name = _("notifikasi")
         verbose_name_plural = _("notifikasi")
         constraints = [
-            models.UniqueConstraint(fields=["event", "channel", "recipient_index"], name="unique_notification_index")
+            models.UniqueConstraint(
+                fields=["event", "channel", "recipient_index"],
+                condition=~models.Q(recipient_index=""),  # erased recipients (layan.reports.privacy) are many
+                name="unique_notification_index",
+            )
         ]
 
     def __str__(self):

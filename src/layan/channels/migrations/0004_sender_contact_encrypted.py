@@ -111,6 +111,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='outboundmessage',
-            constraint=models.UniqueConstraint(condition=models.Q(('event__isnull', False)), fields=('event', 'channel', 'to_index'), name='unique_outbound_event_index'),
+            constraint=models.UniqueConstraint(condition=models.Q(('event__isnull', False), models.Q(('to_index', ''), _negated=True)), fields=('event', 'channel', 'to_index'), name='unique_outbound_event_index'),
         ),
     ]

@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(encrypt_recipients, migrations.RunPython.noop, elidable=False),
         migrations.AddConstraint(
             model_name='notification',
-            constraint=models.UniqueConstraint(fields=('event', 'channel', 'recipient_index'), name='unique_notification_index'),
+            constraint=models.UniqueConstraint(condition=models.Q(('recipient_index', ''), _negated=True), fields=('event', 'channel', 'recipient_index'), name='unique_notification_index'),
         ),
     ]
