@@ -81,6 +81,18 @@ class TableWriter:
             raise ValueError(f"{model.__name__} has no columns {missing}")
         self.positions = [position[c] for c in columns]
         self.adapters = [self._adapter(self.fields[position[c]]) for c in columns]
+        # personal data is written as the models write it: encrypted, with its blind index (layan.core.pii)
+        from layan.core import pii
+
+        self.indexes = [
+            (position[f.attname], columns.index(f.source), pii.INDEXERS[f.kind])
+            for f in self.fields
+            if isinstance(f, pii.BlindIndexField) and f.source in columns
+        ]
+        self.adapters = [
+            pii.encrypt if isinstance(self.fields[position[c]], pii.EncryptedTextField) else adapter
+            for c, adapter in zip(columns, self.adapters, strict=True)
+        ]
         quote = connection.ops.quote_name
         names = ", ".join(quote(f.column) for f in self.fields)
         self.table = model._meta.db_table
@@ -109,6 +121,8 @@ class TableWriter:
             else:
                 for position, adapt, value in zip(positions, adapters, values, strict=True):
                     row[position] = adapt(value) if adapt is not None else value
+            for position, source, indexer in self.indexes:
+                row[position] = indexer(None, values[source])
             yield row
 
     def write(self, cursor, values_list) -> None:

@@ -121,7 +121,8 @@ class GatewayHandler:
                 raw, headers=headers, remote_addr=valid_ip(peer), envelope_from=envelope.mail_from or ""
             )
         except Exception:
-            log.exception("mail gateway: message from %s not stored; asking the sender to retry", envelope.mail_from)
+            sender = pii.fingerprint(pii.address_index("email", envelope.mail_from or ""))  # never the address
+            log.exception("mail gateway: message from %s not stored; asking the sender to retry", sender)
             return "451 4.3.0 " + _("Gangguan sementara, silakan kirim ulang nanti.")
         if received.outcome == MALFORMED:
             return "550 5.6.0 " + _("Pesan tidak dapat dibaca: %(why)s") % {"why": received.reason}

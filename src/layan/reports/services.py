@@ -76,16 +76,19 @@ def citizen_for_report(info: ReporterInfo, *, anonymous: bool = False) -> Citize
     who someone is, so it never attaches the report to an existing person: every report gets a record of its own
     (two reports from one number are two records; the call-centre lookup finds both through the phone's blind
     index). Only a logged-in citizen's own account is proof, and their non-anonymous reports share its record.
-    An anonymous report is never tied to an account: its record holds just the contact for sending updates."""
+    An anonymous report is never tied to an account, and its record holds only what sends updates (phone,
+    e-mail): no name, no NIK."""
     if not (info.name or info.phone or info.email or info.user):
         return None
+    if anonymous and not (info.phone or info.email):
+        return None  # nothing to send updates to: nothing kept
     user = info.user if getattr(info.user, "is_authenticated", False) else None
     citizen = None
     if user is not None and not anonymous:
         citizen = Citizen.objects.filter(user=user).first()
     if citizen is None:
         citizen = Citizen(user=None if anonymous else user)
-    for name in ("name", "phone", "email", "nik"):
+    for name in ("phone", "email") if anonymous else ("name", "phone", "email", "nik"):
         value = getattr(info, name)
         if value and not getattr(citizen, name):
             setattr(citizen, name, value)

@@ -139,6 +139,8 @@ def test_reports_from_one_phone_never_share_a_citizen_record(demo_agencies):
     anonymous = make_report(privacy=Report.Privacy.ANONIM)
     assert public.reporter_id != anonymous.reporter_id
     assert not Citizen.objects.get(pk=anonymous.reporter_id).reports.exclude(pk=anonymous.pk).exists()
+    kept = Citizen.objects.get(pk=anonymous.reporter_id)
+    assert (kept.name, kept.nik, kept.phone, kept.email) == ("", "", "+6281234567890", EMAIL)  # only to send updates
 
 
 def test_someone_elses_phone_on_the_form_files_under_a_record_of_its_own(client, demo_agencies, staff):
@@ -262,7 +264,8 @@ def test_the_reporter_downloads_their_data_and_erases_it_after_confirming(client
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert response["Cache-Control"] == "private, no-store"
     data = json.loads(response.content)
-    assert data["reporter"]["phone"] == "+6281234567890" and data["reporter"]["nik"] == NIK
+    assert data["reporter"]["phone"] == "+6281234567890" and data["reporter"]["email"] == EMAIL
+    assert (data["reporter"]["name"], data["reporter"]["nik"]) == ("", "")  # never kept for an anonymous report
     assert [r["tracking_number"] for r in data["reports"]] == [report.tracking_number]
     assert data["updates_by_email"][0]["email"] == EMAIL
     assert client.get(reverse("reports:my-data", args=[report.tracking_number, "tebakan"])).status_code == 404
