@@ -39,6 +39,12 @@ def _derived(label: str) -> bytes:
     return base64.urlsafe_b64encode(hashlib.sha256(f"layan:{label}:development only".encode()).digest())
 
 
+def development_key() -> str:
+    """The key used when LAYAN_DATA_KEY is not set (tests hand it to the production-mode processes they start, so
+    that both read the same rows)."""
+    return _derived("data-key").decode()
+
+
 @cache
 def _keys() -> tuple[bytes, ...]:
     configured = [k.strip() for k in getattr(settings, "LAYAN_DATA_KEY", []) or [] if k.strip()]

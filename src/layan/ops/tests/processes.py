@@ -1,7 +1,6 @@
 """Layan's own commands as real processes for the operations tests (``layan serve``, ``layan worker``), each in its
 own process group so that a test's teardown stops it and anything it started."""
 
-import base64
 import http.client
 import os
 import secrets
@@ -12,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+from layan.core.pii import development_key
 
 SRC = str(Path(__file__).resolve().parents[3])
 
@@ -49,7 +50,8 @@ def production_env(workdir: Path, **overrides) -> dict:
         "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH", "")])),
         "DJANGO_SETTINGS_MODULE": "layan.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "LAYAN_DATA_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        # the test process's own key (the development one unless set): both read the same encrypted rows
+        "LAYAN_DATA_KEY": os.environ.get("LAYAN_DATA_KEY") or development_key(),
         "LAYAN_DATA_DIR": str(workdir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
