@@ -48,7 +48,7 @@ def form_data(**overrides):
     return data
 
 
-def make_report(privacy=Report.Privacy.PUBLIC, reporter=None, **kwargs):
+def make_report(privacy=Report.Privacy.PUBLIC, reporter=None, channel=Report.Channel.WEB, **kwargs):
     return submit_report(
         NewReport(
             title=kwargs.pop("title", "Lampu PJU mati di Jl. Tegalsari"),
@@ -58,6 +58,7 @@ def make_report(privacy=Report.Privacy.PUBLIC, reporter=None, **kwargs):
             **kwargs,
         ),
         reporter=reporter or ReporterInfo(name=NAME, phone=PHONE, email=EMAIL, nik=NIK),
+        channel=channel,
     )
 
 
@@ -287,3 +288,32 @@ def test_erasing_keeps_the_reports_and_unlinks_the_account(demo_agencies, django
     assert privacy.erase_citizen(report.reporter, unlink_user=True) == [report.pk]
     report.refresh_from_db()
     assert report.reporter.user is None and not report.reporter.has_contact
+
+
+def test_erasure_clears_the_channel_rows_but_keeps_a_conversation_still_in_use(demo_agencies, staff):
+    from layan.channels.models import Conversation, InboundMessage, InboundRequest, OutboundMessage
+
+    sender = ReporterInfo(phone="+6281355556666")
+    closed = make_report(privacy=Report.Privacy.ANONIM, reporter=sender, channel=Report.Channel.WHATSAPP)
+    still_open = make_report(reporter=sender, title="Masih dibuka", channel=Report.Channel.WHATSAPP)
+    conversation = Conversation.objects.create(channel="whatsapp", address=sender.phone, last_report=still_open)
+    for number, report in enumerate((closed, still_open)):
+        raw = InboundRequest.objects.create(provider="whatsapp", body=f'{{"from": "{sender.phone}"}}'.encode())
+        InboundMessage.objects.create(
+            request=raw, provider="whatsapp", channel="whatsapp", external_id=f"m{number}", sender=sender.phone,
+            conversation=conversation, report=report, parsed={"sender_name": pii.encrypt("Siti")},
+        )  # fmt: skip
+        OutboundMessage.objects.create(
+            provider="whatsapp", channel="whatsapp", to=sender.phone, text="Terima kasih", report=report,
+            conversation=conversation, status=OutboundMessage.Status.PENDING,
+        )  # fmt: skip
+    privacy.erase_citizen(closed.reporter)
+    gone = InboundMessage.objects.get(report=closed)
+    assert (gone.sender, gone.sender_index, gone.request.body) == ("", "", b"")
+    assert "sender_name" not in gone.parsed
+    cancelled = OutboundMessage.objects.get(report=closed)
+    assert (cancelled.to, cancelled.status) == ("", OutboundMessage.Status.CANCELLED)
+    kept = InboundMessage.objects.get(report=still_open)
+    assert kept.sender == sender.phone and OutboundMessage.objects.get(report=still_open).to == sender.phone
+    conversation.refresh_from_db()
+    assert conversation.address == sender.phone  # still serving the open report
