@@ -67,7 +67,7 @@ STEPS = [
     ("authentication (API key)", "layan.api.authentication", "ApiKeyAuthentication.authenticate"),
     ("validation (serializer)", "layan.api.serializers", "ReportCreateSerializer.is_valid"),
     ("submit_report", "layan.reports.services", "submit_report"),
-    ("  citizen", "layan.reports.services", "find_or_create_citizen"),
+    ("  citizen", "layan.reports.services", "citizen_for_report"),
     ("  admin agency", "layan.reports.services", "admin_agency_for"),
     ("  audit log entries", "auditlog.receivers", "_create_log_entry"),
     ("  verification clock", "layan.deadlines.services", "start_clock"),

@@ -87,6 +87,18 @@ class TableWriter:
         label = model._meta.label
         self.copies = [(position[to], position[source]) for to, source in COPIED.get(label, []) if to in position]
         self.adapters = [self._adapter(self.fields[position[c]]) for c in columns]
+        # personal data is written as the models write it: encrypted, with its blind index (layan.core.pii)
+        from layan.core import pii
+
+        self.indexes = [
+            (position[f.attname], columns.index(f.source), pii.INDEXERS[f.kind])
+            for f in self.fields
+            if isinstance(f, pii.BlindIndexField) and f.source in columns
+        ]
+        self.adapters = [
+            pii.encrypt if isinstance(self.fields[position[c]], pii.EncryptedTextField) else adapter
+            for c, adapter in zip(columns, self.adapters, strict=True)
+        ]
         quote = connection.ops.quote_name
         names = ", ".join(quote(f.column) for f in self.fields)
         self.table = model._meta.db_table
@@ -117,6 +129,8 @@ class TableWriter:
                     row[position] = adapt(value) if adapt is not None else value
             for to, source in self.copies:
                 row[to] = row[source]
+            for position, source, indexer in self.indexes:
+                row[position] = indexer(None, values[source])
             yield row
 
     def write(self, cursor, values_list) -> None:

@@ -5,7 +5,8 @@ the audit trail.
 Who wrote is never shown here (``layan.core.permissions``: a reporter's identity is for the staff handling the
 report, never for the system administrator as such): senders, recipients, names, and the numbers, addresses and
 names inside raw bodies and parsed payloads are masked, and one cannot search by them. The handling staff see the
-reporter on the staff pages."""
+reporter on the staff pages. What is stored is no contact in clear either: senders and recipients are encrypted
+and found through their blind index (``layan.core.pii``)."""
 
 import json
 import re
@@ -13,6 +14,8 @@ import re
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from layan.core import pii
 
 from .models import Conversation, InboundMedia, InboundMessage, InboundRequest, OutboundMessage
 
@@ -88,7 +91,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 def decoded(raw: bytes | memoryview | None) -> str:
     """The body as text (UTF-8, undecodable bytes shown as escapes), cut to a size a page can show."""
     data = bytes(raw or b"")
-    text = data[: BODY_SHOWN * 4].decode("utf-8", errors="backslashreplace")
+    text = pii.redact(data[: BODY_SHOWN * 4].decode("utf-8", errors="backslashreplace"))
     if len(text) > BODY_SHOWN:
         text = text[:BODY_SHOWN] + f"\n… ({len(data)} bytes)"
     return text
@@ -104,6 +107,10 @@ class MessageInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("pengirim"))
+    def sender_shown(self, obj):
+        return pii.fingerprint(obj.sender_index)
 
 
 @admin.register(InboundRequest)
@@ -219,6 +226,10 @@ class ConversationAdmin(ReadOnlyAdmin):
         "created_at",
         "updated_at",
     ]
+
+    @admin.display(description=_("alamat pengirim"))
+    def address_shown(self, obj):
+        return pii.fingerprint(obj.address_index)
 
 
 @admin.register(OutboundMessage)

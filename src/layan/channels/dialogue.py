@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from layan.core import pii
 from layan.core.models import Region
 from layan.reports import keys
 from layan.reports.attachments import clean_upload, save_attachment
@@ -169,11 +170,14 @@ def conversation_for(message: InboundMessage) -> Conversation:
     parsed = message.parsed or {}
     try:
         with transaction.atomic():
-            conversation, created = Conversation.objects.get_or_create(channel=message.channel, address=message.sender)
+            conversation, created = Conversation.objects.get_or_create(
+                channel=message.channel, address_index=message.sender_index, defaults={"address": message.sender}
+            )
     except IntegrityError:  # made by another worker at the same moment
-        conversation, created = Conversation.objects.get(channel=message.channel, address=message.sender), False
+        conversation = Conversation.objects.get(channel=message.channel, address_index=message.sender_index)
+        created = False
     changes = {}
-    name = (parsed.get("sender_name") or "").strip()[:150]
+    name = pii.decrypt(parsed.get("sender_name") or "").strip()[:150]
     if name and name != conversation.name:
         changes["name"] = name
     language = provider_language(parsed.get("language", ""), created)
@@ -211,7 +215,7 @@ def warn_rate_limited(message: InboundMessage, conversation: Conversation) -> st
             with translation.override(conversation.language):
                 text = _("Pesan Anda terlalu banyak. Mohon tunggu 10 menit, lalu kirim lagi.")
             outbound.reply(conversation, text, in_reply_to=message, kind=OutboundMessage.Kind.WARNING)
-    log.info("channel %s: %s is over the rate limit", message.channel, message.sender)
+    log.info("channel %s: %s is over the rate limit", message.channel, pii.fingerprint(message.sender_index))
     return InboundMessage.Status.RATE_LIMITED
 
 

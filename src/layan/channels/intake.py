@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from layan.core import pii
+
 from .contract import Inbound, StatusUpdate
 from .models import InboundMedia, InboundMessage, InboundRequest, OutboundMessage
 
@@ -87,7 +89,8 @@ def over_rate_limit(channel: str, sender: str) -> bool:
     a message over the limit is kept, not handled, and answered with one warning per window (the worker sends
     it: ``dialogue.process``)."""
     since = timezone.now() - RATE_WINDOW
-    recent = InboundMessage.objects.filter(channel=channel, sender=sender, received_at__gte=since)
+    index = pii.address_index(channel, sender)  # the sender is stored encrypted: counted by its blind index
+    recent = InboundMessage.objects.filter(channel=channel, sender_index=index, received_at__gte=since)
     return recent.count() >= settings.LAYAN_CHANNEL_RATE_LIMIT
 
 
@@ -129,7 +132,7 @@ def record(raw: InboundRequest | None, item: Inbound) -> InboundMessage | None:
 def describe(item: Inbound) -> dict:
     """The parsed message as JSON (media bytes are not kept here: they become attachments)."""
     return {
-        "sender_name": item.sender_name,
+        "sender_name": pii.encrypt(item.sender_name),  # names the sender: encrypted like the sender itself
         "subject": item.subject,
         "in_reply_to": item.in_reply_to,
         "language": item.language,

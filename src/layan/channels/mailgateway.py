@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
+from layan.core import pii
+
 from . import intake
 from .contract import MalformedPayload
 from .models import InboundRequest
@@ -110,7 +112,7 @@ class GatewayHandler:
             raw = raw.encode("utf-8", errors="surrogateescape")
         peer = session.peer[0] if isinstance(session.peer, tuple) else None
         headers = {
-            "mail-from": envelope.mail_from or "",
+            "mail-from": pii.encrypt(envelope.mail_from or ""),  # the sender's address: encrypted at rest
             "rcpt-to": list(envelope.rcpt_tos),
             "helo": session.host_name or "",
         }
@@ -119,7 +121,8 @@ class GatewayHandler:
                 raw, headers=headers, remote_addr=valid_ip(peer), envelope_from=envelope.mail_from or ""
             )
         except Exception:
-            log.exception("mail gateway: message from %s not stored; asking the sender to retry", envelope.mail_from)
+            sender = pii.fingerprint(pii.address_index("email", envelope.mail_from or ""))  # never the address
+            log.exception("mail gateway: message from %s not stored; asking the sender to retry", sender)
             return "451 4.3.0 " + _("Gangguan sementara, silakan kirim ulang nanti.")
         if received.outcome == MALFORMED:
             return "550 5.6.0 " + _("Pesan tidak dapat dibaca: %(why)s") % {"why": received.reason}

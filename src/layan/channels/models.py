@@ -1,12 +1,17 @@
 """What the messaging channels store: every request as it came (for audit), every message in it (one row per
 provider message id, so a redelivery is recognised), the conversation with each sender (so a restart loses
-nothing), and every message sent back."""
+nothing), and every message sent back.
+
+Whatever names the sender (their number, chat id or address, their profile name, the raw request that carries
+them) is encrypted at rest (``layan.core.pii``); rows are found by a sender through the blind index beside it."""
 
 import uuid
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from layan.core.pii import BlindIndexField, EncryptedBinaryField, EncryptedTextField
 
 
 class InboundRequest(models.Model):
@@ -23,9 +28,9 @@ class InboundRequest(models.Model):
     received_at = models.DateTimeField(_("diterima"), default=timezone.now, db_index=True)
     method = models.CharField(max_length=8, default="POST")
     path = models.CharField(max_length=300, blank=True)
-    query = models.TextField(blank=True)
+    query = EncryptedTextField(blank=True)  # an SMS gateway's GET names the sender
     headers = models.JSONField(_("header"), default=dict)
-    body = models.BinaryField(_("isi mentah"))
+    body = EncryptedBinaryField(_("isi mentah"))
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     error = models.TextField(_("galat"), blank=True)
@@ -50,8 +55,9 @@ class Conversation(models.Model):
         CONFIRM = "confirm", _("menunggu konfirmasi")
 
     channel = models.CharField(_("kanal"), max_length=10)
-    address = models.CharField(_("alamat pengirim"), max_length=254, help_text=_("nomor, chat id atau surel"))
-    name = models.CharField(_("nama"), max_length=150, blank=True)
+    address = EncryptedTextField(_("alamat pengirim"), help_text=_("nomor, chat id atau surel"))
+    address_index = BlindIndexField(source="address", kind="address")
+    name = EncryptedTextField(_("nama"), blank=True)
     language = models.CharField(_("bahasa"), max_length=8, default="id")
     state = models.CharField(_("tahap"), max_length=10, choices=State.choices, default=State.IDLE)
     draft = models.JSONField(_("draf laporan"), default=dict, blank=True)
@@ -68,7 +74,13 @@ class Conversation(models.Model):
     class Meta:
         verbose_name = _("percakapan")
         verbose_name_plural = _("percakapan")
-        constraints = [models.UniqueConstraint(fields=["channel", "address"], name="unique_conversation")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "address_index"],
+                condition=~models.Q(address_index=""),
+                name="unique_conversation_index",
+            )
+        ]
 
     def __str__(self):  # never the address: this text shows wherever the row is named (admin, logs)
         return f"{self.channel} #{self.pk}"
@@ -90,7 +102,8 @@ class InboundMessage(models.Model):
     provider = models.CharField(_("penyedia"), max_length=20)
     channel = models.CharField(_("kanal"), max_length=10)
     external_id = models.CharField(_("id pesan penyedia"), max_length=255)
-    sender = models.CharField(_("pengirim"), max_length=254, db_index=True)
+    sender = EncryptedTextField(_("pengirim"))
+    sender_index = BlindIndexField(source="sender", kind="address")
     text = models.TextField(_("teks"), blank=True)
     parsed = models.JSONField(_("hasil baca"), default=dict, blank=True)
     conversation = models.ForeignKey(
@@ -107,7 +120,7 @@ class InboundMessage(models.Model):
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["provider", "external_id"], name="unique_inbound_message")]
         indexes = [
-            models.Index(fields=["channel", "sender", "received_at"]),
+            models.Index(fields=["channel", "sender_index", "received_at"], name="channels_inbound_sender_time"),
             models.Index(fields=["status", "received_at"], name="channels_inbound_status_time"),
         ]
 
@@ -135,9 +148,10 @@ class OutboundMessage(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     provider = models.CharField(_("penyedia"), max_length=20)
     channel = models.CharField(_("kanal"), max_length=10)
-    to = models.CharField(_("penerima"), max_length=254)
     # never a secret link in clear: ``text`` holds ``layan.reports.keys.PLACEHOLDER``, replaced by a fresh link to
     # ``report``'s reporter page when it is sent (``reporter_link``)
+    to = EncryptedTextField(_("penerima"))
+    to_index = BlindIndexField(source="to", kind="address")
     text = models.TextField(_("teks"))
     reporter_link = models.BooleanField(_("berisi tautan rahasia pelapor"), default=False)
     subject = models.CharField(_("subjek"), max_length=200, blank=True)
@@ -166,7 +180,9 @@ class OutboundMessage(models.Model):
         constraints = [
             # one update per report event per recipient, whatever retries happen
             models.UniqueConstraint(
-                fields=["event", "channel", "to"], condition=models.Q(event__isnull=False), name="unique_outbound_event"
+                fields=["event", "channel", "to_index"],
+                condition=models.Q(event__isnull=False) & ~models.Q(to_index=""),  # erased recipients are many
+                name="unique_outbound_event_index",
             )
         ]
 

@@ -125,7 +125,7 @@ def opted_out(message: OutboundMessage) -> bool:
         return False
     conversation = message.conversation
     if conversation is None:
-        conversation = Conversation.objects.filter(channel=message.channel, address=message.to).first()
+        conversation = Conversation.objects.filter(channel=message.channel, address_index=message.to_index).first()
     return bool(conversation and conversation.opted_out)
 
 
@@ -296,7 +296,9 @@ def _notify_conversations(event, source, link: str) -> list[OutboundMessage]:
                 "number": report.tracking_number,
                 "status": report.public_status,
             }
-        exists = OutboundMessage.objects.filter(event=event, channel=conversation.channel, to=conversation.address)
+        exists = OutboundMessage.objects.filter(
+            event=event, channel=conversation.channel, to_index=conversation.address_index
+        )
         if exists.exists():
             continue
         answered = first_email(source, conversation) if conversation.channel == "email" else None

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import pii
 from .models import Agency, Citizen, Membership, Region, RegionHoliday, User
 
 admin.site.site_header = _("Administrasi Layan")
@@ -61,10 +63,40 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Citizen)
 class CitizenAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "email", "created_at"]
-    search_fields = ["name", "phone", "email"]
-    raw_id_fields = ["user"]
-    exclude = []
+    """No contact in clear: an administrator sees that a record has one (and can find it by typing a phone number
+    or e-mail, through the blind index), never what it is; contact is the reporter's and the handling staff's."""
+
+    list_display = ["__str__", "has_contact_shown", "phone_shown", "email_shown", "user", "created_at", "erased_at"]
+    fields = ["user", "has_contact_shown", "phone_shown", "email_shown", "created_at", "erased_at"]
+    readonly_fields = fields
+    search_fields = ["=pk"]
+    list_select_related = ["user"]
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term and not (term.isdigit() and len(term) < 8):  # a short number is a record's id; a longer one a phone
+            found = queryset.filter(Q(phone_index=pii.phone_index(term)) | Q(email_index=pii.email_index(term)))
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ada kontak"), boolean=True)
+    def has_contact_shown(self, obj):
+        return obj.has_contact
+
+    @admin.display(description=_("telepon"))
+    def phone_shown(self, obj):
+        return pii.fingerprint(obj.phone_index)
+
+    @admin.display(description=_("surel"))
+    def email_shown(self, obj):
+        return pii.fingerprint(obj.email_index)
 
 
 @admin.register(RegionHoliday)

@@ -13,11 +13,13 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .nik import validate_nik
+from .pii import BlindIndexField, EncryptedTextField, normalise_email, normalise_phone
 from .regions import DEFAULT_WORKING_HOURS, TIMEZONE_ABBREVIATIONS, WIB
 
 
@@ -173,6 +175,15 @@ class Agency(models.Model):
                 ) from None
 
 
+def validate_phone(value):
+    """A phone number that can be dialled (any common Indonesian writing; stored in E.164)."""
+    from phonenumber_field.phonenumber import to_python
+
+    number = to_python(value, region="ID") if value else None
+    if value and (number is None or not number.is_valid()):
+        raise ValidationError(_("Nomor telepon tidak valid."), code="invalid_phone")
+
+
 class User(AbstractUser):
     """A login: staff (with memberships) or a citizen who chose to make an account."""
 
@@ -185,23 +196,48 @@ class User(AbstractUser):
 
 class Citizen(models.Model):
     """A member of the public who reports or asks. An account is optional: a caller or a WhatsApp sender is a
-    citizen without a login. NIK is optional and validated by its structure and region."""
+    citizen without a login. NIK is optional and validated by its structure and region.
 
-    name = models.CharField(_("nama"), max_length=150, blank=True)
-    phone = PhoneNumberField(_("telepon"), blank=True, db_index=True)
-    email = models.EmailField(_("surel"), blank=True, db_index=True)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[validate_nik])
+    One record per report, unless the reporter is logged in (``layan.reports.services.citizen_for_report``): a
+    typed phone number or e-mail is not proof of who someone is, and one record shared by reports would tie an
+    anonymous report to its author's public ones. The contact is encrypted at rest and found only through its blind
+    index (``layan.core.pii``); it is erased (``erased_at``) when no longer needed, the reports staying."""
+
+    name = EncryptedTextField(_("nama"), blank=True, validators=[MaxLengthValidator(150)])
+    phone = EncryptedTextField(_("telepon"), blank=True, validators=[validate_phone])
+    email = EncryptedTextField(_("surel"), blank=True, validators=[validate_email, MaxLengthValidator(254)])
+    nik = EncryptedTextField(_("NIK"), blank=True, validators=[validate_nik])
+    phone_index = BlindIndexField(source="phone", kind="phone", db_index=True)
+    email_index = BlindIndexField(source="email", kind="email", db_index=True)
     user = models.OneToOneField(
         User, verbose_name=_("akun"), null=True, blank=True, on_delete=models.SET_NULL, related_name="citizen"
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    erased_at = models.DateTimeField(_("kontak dihapus"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("warga")
         verbose_name_plural = _("warga")
 
     def __str__(self):
-        return self.name or str(self.phone) or self.email or _("Warga #%s") % self.pk
+        return _("Warga #%s") % self.pk  # never the name or contact: this text shows in admin lists and logs
+
+    def save(self, *args, **kwargs):
+        self.phone = normalise_phone(self.phone)
+        self.email = normalise_email(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            fields = set(update_fields)
+            if "phone" in fields:
+                fields.add("phone_index")
+            if "email" in fields:
+                fields.add("email_index")
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.name or self.phone or self.email or self.nik)
 
 
 class Membership(models.Model):

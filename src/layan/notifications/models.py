@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from layan.core.pii import BlindIndexField, EncryptedTextField
+
 
 class Notification(models.Model):
     """One message to one recipient about one report event. Unique per (event, channel, recipient), so a retried
@@ -13,7 +15,10 @@ class Notification(models.Model):
 
     event = models.ForeignKey("reports.ReportEvent", on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(_("kanal"), max_length=10, default="email")
-    recipient = models.CharField(_("penerima"), max_length=254)
+    # encrypted at rest (layan.core.pii): a reporter's address must not be read from a dump; the blind index keeps
+    # the row unique per recipient
+    recipient = EncryptedTextField(_("penerima"))
+    recipient_index = BlindIndexField(source="recipient", kind="email")
     subject = models.CharField(_("subjek"), max_length=200)
     # the reporter's secret link is never stored: the body holds ``layan.reports.keys.PLACEHOLDER`` and a fresh
     # link is put in its place when the message is sent (``reporter_link``: to the event's report)
@@ -31,7 +36,13 @@ class Notification(models.Model):
     class Meta:
         verbose_name = _("notifikasi")
         verbose_name_plural = _("notifikasi")
-        constraints = [models.UniqueConstraint(fields=["event", "channel", "recipient"], name="unique_notification")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "recipient_index"],
+                condition=~models.Q(recipient_index=""),  # erased recipients (layan.reports.privacy) are many
+                name="unique_notification_index",
+            )
+        ]
 
     def __str__(self):  # never the recipient: this text shows wherever the row is named (admin, logs)
         return f"{self.channel} #{self.pk} {self.status}"

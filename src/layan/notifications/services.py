@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from layan.core import pii
 from layan.reports import keys
 
 from .models import Notification
@@ -42,7 +43,7 @@ def recipients(event) -> list[tuple[str, str]]:
     report = event.report
     base = settings.LAYAN_PUBLIC_URL.rstrip("/")
     result = []
-    followers = report.followers.filter(confirmed=True).order_by("email")
+    followers = report.followers.filter(confirmed=True).exclude(email="").order_by("pk")
     by_channel = email_channel_addresses(report)  # they get threaded replies through the e-mail channel instead
     for email, is_reporter in followers.values_list("email", "is_reporter"):
         if is_reporter and email.lower() in by_channel:
@@ -68,11 +69,16 @@ def build_notifications(event) -> list[Notification]:
                 note, _created = Notification.objects.get_or_create(
                     event=event,
                     channel="email",
-                    recipient=email,
-                    defaults={"subject": subject[:200], "body": body, "reporter_link": link == keys.PLACEHOLDER},
+                    recipient_index=pii.email_index(email),
+                    defaults={
+                        "recipient": email,
+                        "subject": subject[:200],
+                        "body": body,
+                        "reporter_link": link == keys.PLACEHOLDER,
+                    },
                 )
         except IntegrityError:
-            note = Notification.objects.get(event=event, channel="email", recipient=email)
+            note = Notification.objects.get(event=event, channel="email", recipient_index=pii.email_index(email))
         result.append(note)
     return result
 

@@ -20,6 +20,7 @@ auditlog.register(
     Report,
     exclude_fields=[
         "secret",
+        "reporter",  # the citizen's id ties reports to one person (an anonymous one to a public one): never logged
         "version",
         "updated_at",
         "support_count",

@@ -13,7 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from layan.core import pii
 from layan.core.models import Agency, Citizen, Region
+from layan.core.pii import BlindIndexField, EncryptedTextField
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: readable aloud and over the phone
 
@@ -453,7 +455,8 @@ class Follower(models.Model):
     """Someone who asked to be told by email of a report's public updates."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
-    email = models.EmailField()
+    email = EncryptedTextField(blank=True)  # encrypted at rest (layan.core.pii); empty once erased
+    email_index = BlindIndexField(source="email", kind="email")
     is_reporter = models.BooleanField(default=False, help_text="gets the reporter's secret link")
     confirmed = models.BooleanField(
         default=False, help_text="the address owner clicked the confirmation link (double opt-in); reporters are"
@@ -463,10 +466,14 @@ class Follower(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "email"], name="unique_follower")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "email_index"], condition=~models.Q(email_index=""), name="unique_follower_index"
+            )
+        ]
 
     def __str__(self):
-        return self.email
+        return f"{self.report_id}:{pii.fingerprint(self.email_index)}"
 
 
 class PendingUpload(models.Model):

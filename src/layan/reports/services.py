@@ -14,7 +14,7 @@ from django.db.models.expressions import Expression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layan.core import permissions
+from layan.core import permissions, pii
 from layan.core.models import Agency, Citizen, Region
 from layan.deadlines import services as clocks
 from layan.deadlines.models import Clock, Step
@@ -69,19 +69,26 @@ def admin_agency_for(region: Region | None) -> Agency:
     return agency
 
 
-def find_or_create_citizen(info: ReporterInfo) -> Citizen | None:
+def citizen_for_report(info: ReporterInfo, *, anonymous: bool = False) -> Citizen | None:
+    """The reporter's record for one new report.
+
+    A phone number or e-mail typed on a form, sent by an API client or read from a channel proves nothing about
+    who someone is, so it never attaches the report to an existing person: every report gets a record of its own
+    (two reports from one number are two records; the call-centre lookup finds both through the phone's blind
+    index). Only a logged-in citizen's own account is proof, and their non-anonymous reports share its record.
+    An anonymous report is never tied to an account, and its record holds only what sends updates (phone,
+    e-mail): no name, no NIK."""
     if not (info.name or info.phone or info.email or info.user):
         return None
+    if anonymous and not (info.phone or info.email):
+        return None  # nothing to send updates to: nothing kept
+    user = info.user if getattr(info.user, "is_authenticated", False) else None
     citizen = None
-    if info.user is not None and getattr(info.user, "is_authenticated", False):
-        citizen = Citizen.objects.filter(user=info.user).first()
-    if citizen is None and info.phone:
-        citizen = Citizen.objects.filter(phone=info.phone).order_by("pk").first()
-    if citizen is None and info.email and not info.phone:
-        citizen = Citizen.objects.filter(email__iexact=info.email, phone="").order_by("pk").first()
+    if user is not None and not anonymous:
+        citizen = Citizen.objects.filter(user=user).first()
     if citizen is None:
-        citizen = Citizen(user=info.user if getattr(info.user, "is_authenticated", False) else None)
-    for name in ("name", "phone", "email", "nik"):
+        citizen = Citizen(user=None if anonymous else user)
+    for name in ("phone", "email") if anonymous else ("name", "phone", "email", "nik"):
         value = getattr(info, name)
         if value and not getattr(citizen, name):
             setattr(citizen, name, value)
@@ -112,7 +119,8 @@ def submit_report(
         raise ValidationError(_("Judul dan isi laporan wajib diisi."))
     if len(new.attachments) > settings.LAYAN_ATTACHMENTS_PER_REPORT:
         raise ValidationError(_("Paling banyak %(n)s lampiran.") % {"n": settings.LAYAN_ATTACHMENTS_PER_REPORT})
-    citizen = find_or_create_citizen(reporter) if reporter else None
+    anonymous = new.privacy == Report.Privacy.ANONIM
+    citizen = citizen_for_report(reporter, anonymous=anonymous) if reporter else None
     report = Report(
         type=new.type,
         title=new.title.strip(),
@@ -165,8 +173,11 @@ def submit_report(
     # the key itself lives on this instance alone
     report.secret = mint(report, "intake")
     if reporter and reporter.email:  # the reporter hears of every public update, anonymous or not
+        email = pii.normalise_email(reporter.email)
         Follower.objects.update_or_create(
-            report=report, email=reporter.email.lower(), defaults={"is_reporter": True, "confirmed": True}
+            report=report,
+            email_index=pii.email_index(email),
+            defaults={"email": email, "is_reporter": True, "confirmed": True},
         )
     if notify:
         from .notifications import queue_notifications
@@ -288,7 +299,10 @@ def find_for_caller(query: str, user):
     by_number = by_number.filter(own_government | Q(pk__in=staff_reports(user).values("pk")))
     if kind == "telepon":
         # Never by phone for anonymous reports: that would tell the officer who made them.
-        by_phone = Report.objects.filter(reporter__phone=value).exclude(privacy=Report.Privacy.ANONIM)
+        # through the phone's blind index: the stored number is encrypted (layan.core.pii)
+        by_phone = Report.objects.filter(reporter__phone_index=pii.phone_index(value)).exclude(
+            privacy=Report.Privacy.ANONIM
+        )
         return by_number | by_phone.filter(own_government)
     return by_number
 
@@ -309,7 +323,10 @@ def add_support(report: Report, key: str) -> bool:
 def follow(report: Report, email: str) -> Follower:
     """Ask to follow a report: nothing is sent but one confirmation email until its link is opened (double
     opt-in), so nobody can subscribe someone else's address to a stream of updates."""
-    follower, _created = Follower.objects.get_or_create(report=report, email=email.strip().lower())
+    email = pii.normalise_email(email)  # found again through its blind index: the stored address is encrypted
+    follower, _created = Follower.objects.get_or_create(
+        report=report, email_index=pii.email_index(email), defaults={"email": email}
+    )
     if not follower.confirmed:
         from .tasks import send_follow_confirmation
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_import as imports
+from . import views_privacy as privacy
 from . import views_public as public
 from . import views_staff as staff
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("lapor/terkirim/<str:number>/<str:secret>/", public.submitted, name="submitted"),
     path("lacak/", public.track, name="track"),
     path("lacak/<str:number>/<str:secret>/", public.reporter_page, name="reporter"),
+    path("lacak/<str:number>/<str:secret>/data-saya/", privacy.my_data, name="my-data"),
+    path("lacak/<str:number>/<str:secret>/hapus-data/", privacy.erase_my_data, name="erase-my-data"),
     path("laporan/", public.public_list, name="public-list"),
     path("laporan/<str:number>/", public.public_detail, name="public-detail"),
     path("laporan/<str:number>/dukung/", public.support, name="support"),

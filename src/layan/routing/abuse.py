@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -327,8 +328,17 @@ def repeated(report, at) -> int:
         return 1
     minutes = int(getattr(settings, "LAYAN_ABUSE_REPEAT_MINUTES", REPEAT_MINUTES))
     mine = _same_text_key(report.title, report.description)
+    # every report has its own reporter record (layan.reports.services.citizen_for_report): the same sender is the
+    # same phone or e-mail, compared through their blind indexes, or the same account
+    reporter, same_sender = report.reporter, Q(reporter_id=report.reporter_id)
+    if reporter.phone_index:
+        same_sender |= Q(reporter__phone_index=reporter.phone_index)
+    if reporter.email_index:
+        same_sender |= Q(reporter__email_index=reporter.email_index)
+    if reporter.user_id:
+        same_sender |= Q(reporter__user_id=reporter.user_id)
     earlier = (
-        Report.objects.filter(reporter_id=report.reporter_id, created_at__gte=at - dt.timedelta(minutes=minutes))
+        Report.objects.filter(same_sender, created_at__gte=at - dt.timedelta(minutes=minutes))
         .exclude(pk=report.pk)
         .order_by("-created_at")
         .values_list("title", "description")[:20]

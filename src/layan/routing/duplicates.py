@@ -54,7 +54,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layan.core import permissions
+from layan.core import permissions, pii
 from layan.reports.models import Follower, Report
 
 from . import text
@@ -500,7 +500,9 @@ def _move_followers(report, primary, *, skip: set[str]) -> None:
     for email in report.followers.filter(confirmed=True).values_list("email", flat=True):
         if email.lower() in skip:
             continue
-        Follower.objects.get_or_create(report=primary, email=email, defaults={"confirmed": True})
+        Follower.objects.get_or_create(
+            report=primary, email_index=pii.email_index(email), defaults={"email": email, "confirmed": True}
+        )
 
 
 def dismiss(candidate: DuplicateCandidate, user) -> None:

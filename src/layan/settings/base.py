@@ -375,3 +375,12 @@ LAYAN_DUPLICATE_HINT_DAYS = env.int("LAYAN_DUPLICATE_HINT_DAYS", default=90)
 LAYAN_DUPLICATE_THRESHOLD = env.float("LAYAN_DUPLICATE_THRESHOLD", default=0.22)
 LAYAN_ABUSE_REPEAT_COUNT = env.int("LAYAN_ABUSE_REPEAT_COUNT", default=5)
 LAYAN_ABUSE_REPEAT_MINUTES = env.int("LAYAN_ABUSE_REPEAT_MINUTES", default=60)
+
+# --- personal data at rest (layan.core.pii) ------------------------------------------------------------------------
+# Fernet keys, comma-separated: the first encrypts, all decrypt (prepend a new key to rotate, then run
+# `layan rotate_data_key`). Empty: a fixed development key, for development and tests only (production refuses).
+LAYAN_DATA_KEY = env.list("LAYAN_DATA_KEY", default=[])
+# The HMAC key of the blind indexes (lookups by phone/e-mail); default: derived from the last LAYAN_DATA_KEY.
+LAYAN_DATA_INDEX_KEY = env.str("LAYAN_DATA_INDEX_KEY", default="")
+# Days after a report closes (ditutup/arsip) that its reporter's contact is erased (0: at closure).
+LAYAN_CONTACT_RETENTION_DAYS = env.int("LAYAN_CONTACT_RETENTION_DAYS", default=365)

@@ -21,6 +21,13 @@ if not SECRET_KEY:
         "set the SECRET_KEY environment variable to a long random value "
         "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
+if not env.list("LAYAN_DATA_KEY", default=[]):
+    raise ImproperlyConfigured(
+        "LAYAN_DATA_KEY belum diatur / LAYAN_DATA_KEY is not set. Production mode refuses to start without the key "
+        "that encrypts citizens' contact details: set it to a Fernet key "
+        "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') and keep it "
+        "apart from the database's backups."
+    )
 DEBUG = env.bool("DEBUG", default=False)
 LAYAN_MODE = "production"
 

@@ -1,4 +1,9 @@
+import json
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from layan.core import pii
 
 from .models import Delivery, DeliveryAttempt, Subscription
 
@@ -33,11 +38,30 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_select_related = ("subscription",)
     inlines = [AttemptInline]
 
+    exclude = ("body",)
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [f.name for f in self.model._meta.fields if f.name != "body"] + ["body_shown"]
+
+    @admin.display(description=_("isi (JSON)"))
+    def body_shown(self, obj):
+        """The body without the reporter's contact: that is the handling agency's, not an administrator's."""
+        try:
+            data = json.loads(obj.body)
+        except ValueError:
+            return pii.redact(obj.body)
+        return json.dumps(_without_reporter(data), ensure_ascii=False, indent=2)
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def _without_reporter(data):
+    if isinstance(data, dict):
+        return {k: ("[…]" if k == "reporter" and v else _without_reporter(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_without_reporter(v) for v in data]
+    return data

@@ -16,6 +16,11 @@ class WebhooksConfig(AppConfig):
         from .models import Subscription
 
         post_save.connect(hooks.remember_opened_disposition, sender=Disposition, dispatch_uid="webhooks-opened")
+        from layan.reports.privacy import reporter_contact_erased
+
+        from .privacy import on_reporter_contact_erased
+
+        reporter_contact_erased.connect(on_reporter_contact_erased, dispatch_uid="webhooks-contact-erased")
         for signal in (post_save, post_delete):
             signal.connect(_forget, sender=Subscription, dispatch_uid=f"webhooks-forget-{signal is post_save}")
 

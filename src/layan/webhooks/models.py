@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layan.core.models import Agency
+from layan.core.pii import EncryptedTextField
 
 RESPONSE_EXCERPT_BYTES = 2048
 
@@ -113,7 +114,8 @@ class Delivery(models.Model):
     report_event = models.ForeignKey(
         "reports.ReportEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_deliveries"
     )
-    body = models.TextField(_("isi (JSON)"))
+    # encrypted at rest (layan.core.pii): the body of a handling agency's delivery carries the reporter's contact
+    body = EncryptedTextField(_("isi (JSON)"))
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(_("percobaan"), default=0)
     max_attempts = models.PositiveIntegerField(_("batas percobaan"))

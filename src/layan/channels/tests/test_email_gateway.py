@@ -16,6 +16,7 @@ import pytest
 
 from layan.channels.mailgateway import gateway_controller, max_message_bytes
 from layan.channels.models import Conversation, InboundMedia, InboundMessage, InboundRequest, OutboundMessage
+from layan.core import pii
 from layan.reports.models import Report
 from layan.reports.workflow import Actor, perform
 
@@ -91,7 +92,7 @@ def test_guided_report_by_email_with_photo_and_pdf_threads_every_reply(gateway, 
     stored = BytesParser(policy=default_policy).parsebytes(bytes(raw.body))  # the whole message, as it came
     assert stored["Message-ID"] == first["Message-ID"]
     assert [part.get_content() for part in stored.iter_attachments()][1] == PDF
-    assert raw.headers["mail-from"] == CITIZEN and raw.headers["rcpt-to"] == [ADDRESS]
+    assert pii.decrypt(raw.headers["mail-from"]) == CITIZEN and raw.headers["rcpt-to"] == [ADDRESS]
     assert raw.remote_addr == "127.0.0.1"
     message = InboundMessage.objects.get()
     assert message.external_id == first["Message-ID"] and message.sender == CITIZEN
@@ -165,7 +166,7 @@ def test_an_auto_reply_is_stored_but_never_answered(gateway, mailoutbox):
 
 def test_a_bounce_with_an_empty_envelope_sender_is_not_answered(gateway, mailoutbox):
     deliver(gateway, mail("Delivery failed"), sender="")
-    assert InboundRequest.objects.get().headers["mail-from"] == "<>"
+    assert pii.decrypt(InboundRequest.objects.get().headers["mail-from"]) == "<>"
     assert not InboundMessage.objects.exists() and mailoutbox == []
 
 

@@ -11,6 +11,7 @@ from PIL import Image
 from layan.channels.contract import Media, Outbound, SendError
 from layan.channels.models import InboundMedia, InboundMessage, InboundRequest
 from layan.channels.providers.telegram import TelegramProvider, command_as_words
+from layan.core import pii
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_text_message_is_recorded_once_even_when_delivered_twice(client, telegra
     message = InboundMessage.objects.get()
     assert (message.external_id, message.sender, message.channel) == (f"{CHAT_ID}:1365", str(CHAT_ID), "telegram")
     assert message.text.startswith("Lampu penerangan jalan di Jl. Dharmahusada mati")
-    assert message.parsed["sender_name"] == "Budi Santoso"
+    assert pii.decrypt(message.parsed["sender_name"]) == "Budi Santoso"  # stored encrypted (layan.core.pii)
     assert message.parsed["language"] == "id"
     assert message.parsed["sent_at"] == "2024-11-23T09:00:00+00:00"
     assert len(queued) == 1

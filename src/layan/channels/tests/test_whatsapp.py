@@ -16,6 +16,7 @@ from PIL import Image
 from layan.channels.contract import Outbound, SendError
 from layan.channels.models import InboundMedia, InboundMessage, InboundRequest, OutboundMessage
 from layan.channels.providers.whatsapp import WhatsAppProvider
+from layan.core import pii
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +180,7 @@ def test_text_message_is_recorded_once_even_when_delivered_twice(client, whatsap
     assert message.sender == CITIZEN
     assert message.channel == "whatsapp"
     assert message.text.startswith("Jalan di depan SDN Kertajaya 3 berlubang besar")
-    assert message.parsed["sender_name"] == "Siti Aminah"
+    assert pii.decrypt(message.parsed["sender_name"]) == "Siti Aminah"
     assert message.parsed["sent_at"] == "2024-11-23T09:00:00+00:00"
     assert len(queued) == 1  # one processing task for the two deliveries
 

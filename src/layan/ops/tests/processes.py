@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from layan.core.pii import development_key
+
 SRC = str(Path(__file__).resolve().parents[3])
 
 
@@ -48,6 +50,8 @@ def production_env(workdir: Path, **overrides) -> dict:
         "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH", "")])),
         "DJANGO_SETTINGS_MODULE": "layan.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        # the test process's own key (the development one unless set): both read the same encrypted rows
+        "LAYAN_DATA_KEY": os.environ.get("LAYAN_DATA_KEY") or development_key(),
         "LAYAN_DATA_DIR": str(workdir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",

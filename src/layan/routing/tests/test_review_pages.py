@@ -130,7 +130,7 @@ def test_a_merged_channel_report_hears_of_the_primary_through_its_conversation(
     post(login(client, "admin.surabaya"), "duplicate-merge", later, candidate.pk)
     with django_capture_on_commit_callbacks(execute=True):
         event = perform(primary, "verify", Actor(user=staff_user("admin.surabaya")))
-    message = OutboundMessage.objects.get(event=event, to=conversation.address)
+    message = OutboundMessage.objects.get(event=event, to_index=conversation.address_index)
     assert message.kind == OutboundMessage.Kind.UPDATE and message.channel == "whatsapp"
     assert primary.tracking_number in message.text and f"/laporan/{primary.tracking_number}/" in message.text
     assert not reporter_keys_in(message.text, primary) and not message.reporter_link

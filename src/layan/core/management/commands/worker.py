@@ -46,6 +46,11 @@ class SweepScheduler(threading.Thread):
                     pending = redrive_pending()
                     if pending:
                         log.info("notifications: %s left pending, queued again", pending)
+                    from layan.reports.privacy import erase_due_contacts
+
+                    erased = erase_due_contacts()  # anonymous reporters' at closure, others' after the retention
+                    if erased:
+                        log.info("reporter contact erased for %s citizens (retention)", erased)
             except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
                 log.exception("sla sweep failed; next run in %s s", self.every)
             finally:
