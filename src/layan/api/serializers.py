@@ -17,7 +17,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from layan.charter.models import Service
-from layan.core import permissions
+from layan.core import inputs, permissions
 from layan.core.models import Agency, Region
 from layan.core.nik import validate_nik
 from layan.reports import services as report_services
@@ -43,6 +43,60 @@ def public_status_code(state: str) -> str:
 
 
 REGION_CODE = RegexValidator(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", _("Kode wilayah Kemendagri tidak valid."))
+
+
+# --- fields that read ids and dates through layan.core.inputs ----------------------------------------------------
+
+
+class IdField(serializers.IntegerField):
+    """An id: a positive integer a database column can hold (the schema says so with minimum and maximum)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", inputs.MIN_ID)
+        kwargs.setdefault("max_value", inputs.MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row by id; an id too wide for the database is "not found", as any other unknown id (DRF's own
+    field let the database's OverflowError through)."""
+
+    def to_internal_value(self, data):
+        try:
+            inputs.parse_id(data)
+        except inputs.InputError:
+            if isinstance(data, bool) or not isinstance(data, int | str):
+                self.fail("incorrect_type", data_type=type(data).__name__)
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class MomentField(serializers.DateTimeField):
+    """A date-time (or a date: its midnight) within ``inputs.EARLIEST``..``inputs.LATEST``."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                moment = inputs.parse_moment(value)
+            except inputs.InputError as error:
+                raise serializers.ValidationError(error.message) from None
+            if moment is not None:
+                return moment
+        try:
+            return inputs.check_moment(super().to_internal_value(value))
+        except (inputs.InputError, OverflowError):
+            raise serializers.ValidationError(inputs.range_message()) from None
+
+
+class DayField(serializers.DateField):
+    """A date within ``inputs.EARLIEST``..``inputs.LATEST``."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        try:
+            return inputs.check_date(day)
+        except inputs.InputError as error:
+            raise serializers.ValidationError(error.message) from None
 
 
 # --- references ------------------------------------------------------------------------------------------------
@@ -326,7 +380,7 @@ class ReportCreateSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
-    occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+    occurred_on = DayField(required=False, allow_null=True, default=None)
     privacy = serializers.ChoiceField(choices=Report.Privacy.choices, default=Report.Privacy.PUBLIC)
     service_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     reporter = ReporterInputSerializer(required=False)
@@ -412,17 +466,13 @@ class ActionInputSerializer(serializers.Serializer):
     """The input of ``POST /reports/{number}/actions/{action}/``; which fields an action reads is listed by
     ``GET /reports/{number}/actions/``."""
 
-    version = serializers.IntegerField(
-        min_value=1, help_text="The report's version as the caller last read it (optimistic locking)."
-    )
-    disposition = serializers.IntegerField(
+    version = IdField(help_text="The report's version as the caller last read it (optimistic locking).")
+    disposition = IdField(
         required=False, allow_null=True, help_text="For agency actions: which disposition (dispatch) acts."
     )
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    agencies = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Agency.objects.filter(is_active=True), required=False
-    )
-    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True), required=False)
+    agencies = IdRelatedField(many=True, queryset=Agency.objects.filter(is_active=True), required=False)
+    agency = IdRelatedField(queryset=Agency.objects.filter(is_active=True), required=False)
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.filter(is_active=True), required=False
     )
@@ -478,10 +528,14 @@ class ReportFilterSerializer(serializers.Serializer):
     region = serializers.CharField(
         required=False, validators=[REGION_CODE], help_text="Region code: that region and every region below it."
     )
-    agency = serializers.IntegerField(required=False, help_text="Id of an agency the report was dispatched to.")
-    admin_agency = serializers.IntegerField(required=False, help_text="Id of the government verifying the report.")
-    created_after = serializers.DateTimeField(required=False, help_text="ISO 8601 date or date-time, inclusive.")
-    created_before = serializers.DateTimeField(required=False, help_text="ISO 8601 date or date-time, exclusive.")
+    agency = IdField(required=False, help_text="Id of an agency the report was dispatched to.")
+    admin_agency = IdField(required=False, help_text="Id of the government verifying the report.")
+    created_after = MomentField(
+        required=False, help_text="ISO 8601 date or date-time, inclusive, between 1900-01-01 and 2999-12-31."
+    )
+    created_before = MomentField(
+        required=False, help_text="ISO 8601 date or date-time, exclusive, between 1900-01-01 and 2999-12-31."
+    )
     q = serializers.CharField(required=False, max_length=200, help_text="Text search (title, content, address).")
     overdue = serializers.BooleanField(required=False, help_text="Only reports with a deadline passed.")
 
@@ -583,7 +637,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 class AgencyFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Agency.Kind.choices, required=False)
     level = serializers.ChoiceField(choices=Agency.Level.choices, required=False)
-    parent = serializers.IntegerField(required=False, help_text="Id of the parent agency (its direct units).")
+    parent = IdField(required=False, help_text="Id of the parent agency (its direct units).")
     region = serializers.CharField(
         required=False, validators=[REGION_CODE], help_text="Agencies serving this region (or a region above it)."
     )
@@ -602,7 +656,7 @@ class RegionFilterSerializer(serializers.Serializer):
 
 
 class ServiceFilterSerializer(serializers.Serializer):
-    agency = serializers.IntegerField(required=False)
+    agency = IdField(required=False)
     category = serializers.SlugField(required=False)
     q = serializers.CharField(required=False, max_length=100)
 
@@ -614,9 +668,7 @@ class StatisticsFilterSerializer(serializers.Serializer):
     period = serializers.CharField(
         required=False, help_text="A quarter (2026-Q3) or a month (2026-07); default: the current quarter."
     )
-    admin_agency = serializers.IntegerField(
-        required=False, help_text="Only the reports verified by this government (id)."
-    )
+    admin_agency = IdField(required=False, help_text="Only the reports verified by this government (id).")
 
 
 class CountSerializer(serializers.Serializer):

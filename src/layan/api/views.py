@@ -18,13 +18,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from layan.charter.models import Service
 from layan.core import permissions
+from layan.core.inputs import InputError, parse_id
 from layan.core.models import Agency, Region
 from layan.deadlines.models import PublishedPeriodReport
 from layan.deadlines.publication import staff_report, staff_scope
@@ -39,6 +39,7 @@ from . import schema as docs
 from . import serializers as s
 from .authentication import ApiKeyAuthentication, CsrfSessionAuthentication
 from .models import ApiKey
+from .parsers import SafeJSONParser
 from .throttling import AnonymousThrottle, KeyOrUserThrottle, SubmitThrottle
 
 REPORTER_SECRET_HEADER = "X-Reporter-Secret"
@@ -50,7 +51,7 @@ class V1Mixin:
 
     authentication_classes = [ApiKeyAuthentication, CsrfSessionAuthentication]
     throttle_classes = [AnonymousThrottle, KeyOrUserThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     renderer_classes = [JSONRenderer]  # errors stay JSON even for a browser
 
     def get_exception_handler(self):
@@ -320,7 +321,10 @@ class ReportViewSet(V1Mixin, mixins.ListModelMixin, viewsets.GenericViewSet):
             return None
         dispositions = report.dispositions.select_related("agency")
         if raw not in (None, ""):
-            found = dispositions.filter(pk=raw).first() if str(raw).isdigit() else None
+            try:
+                found = dispositions.filter(pk=parse_id(raw)).first()
+            except InputError:
+                found = None
             if found is None:
                 raise exceptions.ValidationError({"disposition": [_("Disposisi tidak ditemukan pada laporan ini.")]})
             return found
@@ -481,6 +485,8 @@ def _period(code: str | None) -> Period:
         return Period.containing(timezone.localdate(), QUARTER)
     try:
         return Period.parse(code)
+    except InputError as error:
+        raise exceptions.ValidationError({"period": [error.message]}) from None
     except ValueError:
         message = _("Periode tidak dikenal: gunakan mis. 2026-Q3 atau 2026-07.")
         raise exceptions.ValidationError({"period": [message]}) from None
