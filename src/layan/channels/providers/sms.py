@@ -35,7 +35,6 @@ middle resends the reply from its first part: a citizen may read a part twice, b
 import datetime as dt
 import hashlib
 import hmac
-import json
 import re
 import uuid
 
@@ -45,6 +44,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+
+from layan.core.inputs import InputError, load_json
 
 from .. import http
 from ..contract import BadSignature, Inbound, MalformedPayload, Outbound, Provider, SendError
@@ -300,7 +301,9 @@ class GenericSmsProvider(Provider):
         content_type = request.content_type or ""
         if "json" in content_type or (not request.POST and request.body.lstrip()[:1] in (b"{", b"[")):
             try:
-                data = json.loads(request.body)
+                data = load_json(request.body)
+            except InputError as exc:
+                raise MalformedPayload(exc.message) from exc
             except (ValueError, UnicodeDecodeError) as exc:
                 raise MalformedPayload(_("bukan JSON yang sah")) from exc
             if isinstance(data, dict) and isinstance(data.get("messages"), list):

@@ -41,6 +41,11 @@ class SweepScheduler(threading.Thread):
                     stuck = redrive_stuck()
                     if stuck:
                         log.info("channels: %s inbound messages stored but never processed, queued again", stuck)
+                    from layan.channels.intake import purge_rejected
+
+                    purged = purge_rejected()
+                    if purged:
+                        log.info("channels: %s records of refused webhook requests purged", purged)
             except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
                 log.exception("sla sweep failed; next run in %s s", self.every)
             finally:
