@@ -189,3 +189,13 @@ def _indonesian_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (layan.core.ratelimit, the API's throttles) live in the cache: every test starts from
+    zero, so tests that post many forms from one test client do not trip the limits of earlier tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -5,7 +5,8 @@ The signature is checked before anything is stored: unsigned posts of 2 MB each 
 their refusal (20 of them added 42 MB). A refused request leaves a short record only (the headers that matter and
 the first ``LAYAN_CHANNEL_REJECTED_EXCERPT`` bytes, for the administrator who must see why a provider's posts
 fail), purged after ``LAYAN_CHANNEL_REJECTED_KEEP_DAYS`` (``intake.purge_rejected``, run by the worker). A body
-larger than ``LAYAN_CHANNEL_MAX_BODY_BYTES`` is refused (413) before it is read. A request whose payload holds a
+larger than ``LAYAN_CHANNEL_MAX_BODY_BYTES`` is refused (413) before it is read, and a client posting more than
+``RATE_LIMIT_CHANNEL_WEBHOOK`` is answered 429 (providers retry later). A request whose payload holds a
 NUL character is refused as malformed (400), as every other path refuses it (``core.middleware``)."""
 
 import logging
@@ -15,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonRespo
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from layan.core import ratelimit
 from layan.core.inputs import nul_message
 
 from . import intake
@@ -46,6 +48,15 @@ def webhook(request, provider_name: str):
         return answer if answer is not None else HttpResponseNotAllowed(["POST"])
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
+    wait = ratelimit.hit(request, "layan_webhook")  # per client IP, before anything is read or stored
+    if wait is not None:
+        response = HttpResponse(
+            _("Terlalu banyak permintaan. Coba lagi dalam %(seconds)s detik.") % {"seconds": wait},
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(wait)
+        return response
     limit = max_body_bytes()
     declared = _declared_length(request)
     if declared is None or declared > limit or len(request.body) > limit:

@@ -156,6 +156,11 @@ REST_FRAMEWORK = {
         "layan_user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "layan_create": env.str("API_THROTTLE_CREATE", default="30/minute"),
         "layan_similar": env.str("API_THROTTLE_SIMILAR", default="60/minute"),  # /lapor/mirip/, per IP
+        # layan.core.ratelimit: what a script could flood (issue 15); per client IP unless said otherwise
+        "layan_report_form": env.str("RATE_LIMIT_REPORT_FORM", default="20/hour"),  # reports sent from /lapor/
+        "layan_follow": env.str("RATE_LIMIT_FOLLOW", default="10/hour"),  # follow requests (each mails a link)
+        "layan_follow_address": env.str("RATE_LIMIT_FOLLOW_ADDRESS", default="3/day"),  # ... to one e-mail address
+        "layan_webhook": env.str("RATE_LIMIT_CHANNEL_WEBHOOK", default="600/minute"),  # posts to /kanal/*/webhook/
     },
 }
 SPECTACULAR_SETTINGS = {
