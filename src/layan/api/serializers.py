@@ -216,6 +216,9 @@ class ReportSerializer(BuiltOnce, serializers.ModelSerializer):
     admin_agency = AgencyRefSerializer()
     state_label = serializers.CharField(source="get_state_display")
     public_status = serializers.SerializerMethodField()
+    archive_reason = serializers.ChoiceField(
+        choices=Report.ArchiveReason.choices, allow_blank=True, help_text="Why it was archived; empty unless it was."
+    )
     dispositions = DispositionSerializer(many=True)
     attachments = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
@@ -358,7 +361,55 @@ EVENT_LABELS = {"submit": _("Laporan masuk")}
 # --- reports, in -----------------------------------------------------------------------------------------------
 
 
-class ReporterInputSerializer(serializers.Serializer):
+def _json_types(field) -> tuple[type, ...] | None:
+    """The JSON types a field of a request body takes, as Python types (None: no check). DRF converts more than
+    the schema allows (a number for a text, "1.5" for a number, "true" for a boolean): a client whose number
+    became text by accident would never learn."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.IntegerField):
+        return (int,)
+    if isinstance(field, serializers.FloatField | serializers.DecimalField):
+        return (int, float)
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        return (list,)
+    if isinstance(field, serializers.PrimaryKeyRelatedField):
+        return (int,) if field.queryset is not None and field.queryset.model is Agency else (str,)
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.SlugRelatedField):
+        return (str,)
+    if isinstance(field, serializers.DateField | serializers.DateTimeField | PhoneNumberField):
+        return (str,)
+    if isinstance(field, serializers.Serializer):
+        return (dict,)
+    return None
+
+
+class StrictJSONInput:
+    """A request body's values must have the JSON type the schema gives them (null where the field allows it);
+    anything else is refused with DRF's own "invalid" message for that field."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                if field.read_only or name not in data:
+                    continue
+                value, types = data[name], _json_types(field)
+                if types is None or (value is None and field.allow_null):
+                    continue
+                if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+                    errors[name] = [_("Jenis nilai tidak sesuai: harus %(type)s.") % {"type": _TYPE_NAMES[types[0]]}]
+                elif value == "" and not getattr(field, "allow_blank", False):  # a relation's "" was read as null
+                    errors[name] = [_("Bidang ini tidak boleh kosong.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+_TYPE_NAMES = {bool: "boolean", int: "integer", str: "string", list: "array", dict: "object"}
+
+
+class ReporterInputSerializer(StrictJSONInput, serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = PhoneNumberField(
         required=False, allow_blank=True, error_messages={"invalid": _("Nomor telepon tidak valid.")}
@@ -367,7 +418,7 @@ class ReporterInputSerializer(serializers.Serializer):
     nik = serializers.CharField(max_length=16, required=False, allow_blank=True, validators=[validate_nik])
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(StrictJSONInput, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
     type = serializers.ChoiceField(choices=Report.Type.choices, default=Report.Type.PENGADUAN)
@@ -462,7 +513,7 @@ class ActionListSerializer(serializers.Serializer):
     actions = ActionSerializer(many=True)
 
 
-class ActionInputSerializer(serializers.Serializer):
+class ActionInputSerializer(StrictJSONInput, serializers.Serializer):
     """The input of ``POST /reports/{number}/actions/{action}/``; which fields an action reads is listed by
     ``GET /reports/{number}/actions/``."""
 
@@ -549,7 +600,19 @@ class ReportFilterSerializer(serializers.Serializer):
 # --- reference data --------------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "format": "email"}, {"type": "string", "enum": [""]}]})
+class EmailOrBlankField(serializers.CharField):
+    """An e-mail address, or "" when none is recorded (the schema said ``format: email`` and "" broke it)."""
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "enum": [""]}]})
+class UriOrBlankField(serializers.CharField):
+    """A URL, or "" when none is recorded."""
+
+
 class AgencySerializer(serializers.ModelSerializer):
+    email = EmailOrBlankField(read_only=True)
+    website = UriOrBlankField(read_only=True)
     phone = serializers.SerializerMethodField()
     home_region = serializers.CharField(source="home_region_id", allow_null=True, read_only=True)
     regions = serializers.SerializerMethodField()

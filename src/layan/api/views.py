@@ -57,22 +57,62 @@ class V1Mixin:
     def get_exception_handler(self):
         return errors.exception_handler
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_ambiguous_parameters(request.query_params)
 
-class NewestFirst(CursorPagination):
-    ordering = ("-created_at", "-pk")
+
+def refuse_ambiguous_parameters(params) -> None:
+    """A query parameter given twice, or given empty, is refused (400) rather than read as its last value or as
+    absent: the schema says a parameter is one value of its type, and a client sending ``?state=`` or
+    ``?agency=1&agency=2`` meant something the API would otherwise silently not do."""
+    fields = {}
+    for name in params:
+        values = params.getlist(name)
+        if len(values) > 1:
+            fields[name] = [_("Parameter ini diberikan lebih dari sekali.")]
+        elif values[0] == "":
+            fields[name] = [_("Parameter ini kosong: hapus parameter ini atau isi nilainya.")]
+    if fields:
+        raise exceptions.ValidationError(fields)
+
+
+class StrictCursorPagination(CursorPagination):
+    """DRF's cursor pagination with ``page_size`` checked: a value that is not a whole number from 1 to
+    ``max_page_size`` is refused (400) instead of silently replaced by the default, and the schema says the
+    range."""
+
     page_size_query_param = "page_size"
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            message = _("page_size harus bilangan bulat dari 1 sampai %(max)s.") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
+
+
+class NewestFirst(StrictCursorPagination):
+    ordering = ("-created_at", "-pk")
     max_page_size = 200
 
 
-class ByName(CursorPagination):
+class ByName(StrictCursorPagination):
     ordering = ("name", "pk")
-    page_size_query_param = "page_size"
     max_page_size = 500
 
 
-class ByCode(CursorPagination):
+class ByCode(StrictCursorPagination):
     ordering = ("code",)
-    page_size_query_param = "page_size"
     max_page_size = 1000
 
 

@@ -127,3 +127,49 @@ def test_wide_ids_in_an_action_are_a_400_not_a_500(key_client, make_report):
         assert error["code"] == "validation_error", body
     stale = client.post(url, json.dumps({"version": HUGE}), content_type="application/json")
     assert api_error(stale, 409)["code"] == "concurrent_change"
+
+
+# --- what the schema says is what the API does (found by schemathesis) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/reports/?state=",
+        "/api/v1/services/?q=",
+        "/api/v1/regions/?code=&parent=",
+        "/api/v1/reports/?agency=1&agency=2",
+        "/api/v1/categories/?page_size=false",
+        "/api/v1/categories/?page_size=0",
+        "/api/v1/categories/?page_size=1.5",
+        "/api/v1/reports/?page_size=201",
+        "/api/v1/agencies/?page_size=3&page_size=4",
+    ],
+)
+def test_empty_repeated_or_out_of_range_parameters_are_refused(demo_agencies, path):
+    assert api_error(Client().get(path))["code"] == "validation_error"
+
+
+def test_a_bad_cursor_is_the_documented_404(demo_agencies):
+    assert api_error(Client().get("/api/v1/categories/?cursor=x"), 404)["code"] == "not_found"
+    schema = Client().get("/api/schema/?format=json").json()
+    assert "404" in schema["paths"]["/api/v1/categories/"]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"address": 12}, {"title": 1.5}, {"latitude": "1.5"}, {"category": ""}, {"reporter": "Siti"}],
+)
+def test_body_values_of_the_wrong_json_type_are_refused(key_client, changes):
+    body = {"title": "Jalan rusak", "description": "Lubang besar di jalan.", **changes}
+    client = key_client("surabaya", "report.intake")
+    error = api_error(client.post("/api/v1/reports/", json.dumps(body), content_type="application/json"))
+    assert set(changes) <= set(error["fields"])
+
+
+def test_blank_agency_contacts_and_archive_reason_are_in_the_schema(demo_agencies):
+    components = Client().get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert {"type": "string", "enum": [""]} in components["Agency"]["properties"]["email"]["oneOf"]
+    assert {"type": "string", "enum": [""]} in components["Agency"]["properties"]["website"]["oneOf"]
+    reason = json.dumps(components["Report"]["properties"]["archive_reason"])
+    assert "BlankEnum" in reason

@@ -41,10 +41,10 @@ import uuid
 import phonenumbers
 from django.conf import settings
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from layan.core import inputs
 from layan.core.inputs import InputError, load_json
 
 from .. import http
@@ -378,9 +378,10 @@ def read_time(value) -> dt.datetime:
     parsed = parse_datetime(str(value)) if isinstance(value, str) else None
     if parsed is None:
         raise MalformedPayload(_("timestamp tidak sah"))
-    if parsed.tzinfo is None:
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    try:
+        return inputs.check_moment(parsed)  # aware, and within the range a database and UTC can hold
+    except inputs.InputError as exc:
+        raise MalformedPayload(_("timestamp tidak sah")) from exc
 
 
 def derived_id(sender: str, text: str, stamp) -> str:

@@ -63,3 +63,21 @@ def test_staff_statistics_with_a_period_out_of_range_falls_back(client, demo_age
     for period in ("0001-Q1", "9999-12", "9999-Q4"):
         response = login(client, "admin.surabaya").get(f"/staf/kinerja/?periode={period}")
         assert response.status_code == 200, period
+
+
+def test_report_form_with_a_date_in_year_1_is_refused_with_the_range(client, demo_agencies):
+    data = {
+        "type": "pengaduan",
+        "title": "Jalan berlubang di Jl. Tegalsari",
+        "description": "Lubang besar di tengah jalan sudah dua minggu, banyak pengendara motor jatuh.",
+        "kabkota": "35.78",
+        "kecamatan": "35.78.05",
+        "desa": "35.78.05.1001",
+        "privacy": "publik",
+        "occurred_on": "0001-01-01",
+        "kirim": "1",
+    }
+    response = client.post(reverse("reports:submit"), data)
+    assert response.status_code == 400
+    assert "1900-01-01" in response.content.decode()
+    assert not Report.objects.exists()
