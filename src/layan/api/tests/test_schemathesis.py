@@ -109,12 +109,14 @@ def run_schemathesis(base_url: str, name: str, headers: list[str], report_dir: P
         ),
         "NO_COLOR": "1",
     }
-    return subprocess.run(command, capture_output=True, text=True, timeout=int(seconds) * 3 + 120, env=env)
+    return subprocess.run(  # in its own directory: schemathesis keeps a cache (.schemathesis/) where it runs
+        command, capture_output=True, text=True, timeout=int(seconds) * 3 + 120, env=env, cwd=report_dir.parent
+    )
 
 
 def test_the_api_answers_generated_requests_as_its_schema_says(demo_agencies, layan_server, tmp_path):
     full, other = seed()
-    artifacts = Path(os.environ.get("LAYAN_TEST_ARTIFACTS") or tmp_path)
+    artifacts = Path(os.environ.get("LAYAN_TEST_ARTIFACTS") or tmp_path) / "schemathesis"
     artifacts.mkdir(parents=True, exist_ok=True)
     failures = []
     for name, headers in (
