@@ -389,8 +389,8 @@ class StrictJSONInput:
     anything else is refused with DRF's own "invalid" message for that field."""
 
     def to_internal_value(self, data):
+        errors = {}
         if isinstance(data, dict):
-            errors = {}
             for name, field in self.fields.items():
                 if field.read_only or name not in data:
                     continue
@@ -401,9 +401,17 @@ class StrictJSONInput:
                     errors[name] = [_("Jenis nilai tidak sesuai: harus %(type)s.") % {"type": _TYPE_NAMES[types[0]]}]
                 elif value == "" and not getattr(field, "allow_blank", False):  # a relation's "" was read as null
                     errors[name] = [_("Bidang ini tidak boleh kosong.")]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
+            data = {key: value for key, value in data.items() if key not in errors}
+        try:  # every invalid field is reported at once, these with the others
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not errors:
+                raise
+            detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+            raise serializers.ValidationError({**detail, **errors}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 _TYPE_NAMES = {bool: "boolean", int: "integer", str: "string", list: "array", dict: "object"}
