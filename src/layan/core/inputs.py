@@ -77,16 +77,18 @@ def check_year(year: int) -> int:
 
 
 def check_moment(moment: dt.datetime) -> dt.datetime:
-    """``moment`` (naive: in the current time zone) as an aware datetime, when it is within the range in its own
-    zone and in UTC; InputError otherwise (instead of an OverflowError when converting it)."""
+    """``moment`` (naive: in the current time zone) as an aware datetime in the current time zone, when it is
+    within the range in its own zone and in UTC; InputError otherwise (instead of an OverflowError when converting
+    it). Converted because ISO 8601 allows offsets up to 23:59 and PostgreSQL refuses any beyond 15:59 ("time zone
+    displacement out of range": a 500 that schemathesis found)."""
     check_date(moment)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     try:
         check_date(moment.astimezone(dt.UTC))
+        return moment.astimezone(timezone.get_current_timezone())
     except OverflowError:
         raise InputError(range_message()) from None
-    return moment
 
 
 def parse_moment(raw: str) -> dt.datetime | None:
