@@ -131,9 +131,10 @@ def layan_server(transactional_db, layan_server_env, tmp_path_factory):
 
     The server runs the demo settings with: the test's DATABASE_URL, the same SECRET_KEY (signed values agree
     both ways) and MEDIA_ROOT, ``LAYAN_PUBLIC_URL`` = its own URL, tasks run at once
-    (``TASKS_BACKEND`` immediate), mail written to files under its data directory; ``layan_server_env`` adds or
-    overrides variables. Its output goes to ``server.log`` next to that directory, printed at the end of the
-    test (pytest shows it when the test fails). Stopped (SIGTERM, then SIGKILL) after the test."""
+    (``TASKS_BACKEND`` immediate), mail written to files under its data directory, the flood limits of forms and
+    webhooks (``RATE_LIMIT_*``) out of the way; ``layan_server_env`` adds or overrides variables. Its output goes
+    to ``server.log`` next to that directory, printed at the end of the test (pytest shows it when the test fails).
+    Stopped (SIGTERM, then SIGKILL) after the test."""
     import os
     import subprocess
     import sys
@@ -161,6 +162,12 @@ def layan_server(transactional_db, layan_server_env, tmp_path_factory):
         "EMAIL_URL": "filemail://",
         "EMAIL_FILE_PATH": str(workdir / "mail"),
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        # the flood limits of forms and webhooks (layan.core.ratelimit) count every test client as one address;
+        # a test of those limits sets its own rates through layan_server_env
+        "RATE_LIMIT_REPORT_FORM": "100000/hour",
+        "RATE_LIMIT_FOLLOW": "100000/hour",
+        "RATE_LIMIT_FOLLOW_ADDRESS": "100000/day",
+        "RATE_LIMIT_CHANNEL_WEBHOOK": "100000/minute",
         **layan_server_env,
     }
     command = [sys.executable, "-m", "waitress", f"--listen={host}:{port}", "--threads=4", "layan.wsgi:application"]
@@ -189,3 +196,13 @@ def _indonesian_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (layan.core.ratelimit, the API's throttles) live in the cache: every test starts from
+    zero, so tests that post many forms from one test client do not trip the limits of earlier tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -73,8 +73,22 @@ CONFLICT = _error(
 )
 THROTTLED = _error("Too many requests", "throttled", "Terlalu banyak permintaan. Coba lagi dalam 30 detik.")
 
-READ_ERRORS = {401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED}
-LIST_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 429: THROTTLED}
+BAD_CURSOR = _error(
+    "The `cursor` is not one this list gave out (it is opaque: pass back the `next` or `previous` link as it came)",
+    "not_found",
+    "Invalid cursor",
+)
+BAD_INPUT = _error(
+    "Invalid input: a query parameter given empty or twice, or a NUL character in the address",
+    "validation_error",
+    "Data yang dikirim tidak valid. Periksa isian yang ditandai.",
+    {"page_size": ["Parameter ini diberikan lebih dari sekali."]},
+)
+
+# Every status an endpoint can answer is listed (schemathesis checks it): 400 for any request (a parameter given
+# empty or twice, a NUL character), 401 for a wrong key, 404 for an unknown object or a list's bad cursor, 429.
+READ_ERRORS = {400: BAD_INPUT, 401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED}
+LIST_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 404: BAD_CURSOR, 429: THROTTLED}
 WRITE_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED}
 
 

@@ -16,7 +16,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from layan.charter.models import Service
-from layan.core import permissions
+from layan.core import inputs, permissions
 from layan.core.models import Agency, Region
 from layan.core.nik import validate_nik
 from layan.reports import services as report_services
@@ -43,6 +43,60 @@ def public_status_code(state: str) -> str:
 
 
 REGION_CODE = RegexValidator(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", _("Kode wilayah Kemendagri tidak valid."))
+
+
+# --- fields that read ids and dates through layan.core.inputs ----------------------------------------------------
+
+
+class IdField(serializers.IntegerField):
+    """An id: a positive integer a database column can hold (the schema says so with minimum and maximum)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", inputs.MIN_ID)
+        kwargs.setdefault("max_value", inputs.MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row by id; an id too wide for the database is "not found", as any other unknown id (DRF's own
+    field let the database's OverflowError through)."""
+
+    def to_internal_value(self, data):
+        try:
+            inputs.parse_id(data)
+        except inputs.InputError:
+            if isinstance(data, bool) or not isinstance(data, int | str):
+                self.fail("incorrect_type", data_type=type(data).__name__)
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class MomentField(serializers.DateTimeField):
+    """A date-time (or a date: its midnight) within ``inputs.EARLIEST``..``inputs.LATEST``."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                moment = inputs.parse_moment(value)
+            except inputs.InputError as error:
+                raise serializers.ValidationError(error.message) from None
+            if moment is not None:
+                return moment
+        try:
+            return inputs.check_moment(super().to_internal_value(value))
+        except (inputs.InputError, OverflowError):
+            raise serializers.ValidationError(inputs.range_message()) from None
+
+
+class DayField(serializers.DateField):
+    """A date within ``inputs.EARLIEST``..``inputs.LATEST``."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        try:
+            return inputs.check_date(day)
+        except inputs.InputError as error:
+            raise serializers.ValidationError(error.message) from None
 
 
 # --- references ------------------------------------------------------------------------------------------------
@@ -162,6 +216,9 @@ class ReportSerializer(BuiltOnce, serializers.ModelSerializer):
     admin_agency = AgencyRefSerializer()
     state_label = serializers.CharField(source="get_state_display")
     public_status = serializers.SerializerMethodField()
+    archive_reason = serializers.ChoiceField(
+        choices=Report.ArchiveReason.choices, allow_blank=True, help_text="Why it was archived; empty unless it was."
+    )
     dispositions = DispositionSerializer(many=True)
     attachments = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
@@ -314,7 +371,63 @@ EVENT_LABELS = {"submit": _("Laporan masuk")}
 # --- reports, in -----------------------------------------------------------------------------------------------
 
 
-class ReporterInputSerializer(serializers.Serializer):
+def _json_types(field) -> tuple[type, ...] | None:
+    """The JSON types a field of a request body takes, as Python types (None: no check). DRF converts more than
+    the schema allows (a number for a text, "1.5" for a number, "true" for a boolean): a client whose number
+    became text by accident would never learn."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.IntegerField):
+        return (int,)
+    if isinstance(field, serializers.FloatField | serializers.DecimalField):
+        return (int, float)
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        return (list,)
+    if isinstance(field, serializers.PrimaryKeyRelatedField):
+        return (int,) if field.queryset is not None and field.queryset.model is Agency else (str,)
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.SlugRelatedField):
+        return (str,)
+    if isinstance(field, serializers.DateField | serializers.DateTimeField | PhoneNumberField):
+        return (str,)
+    if isinstance(field, serializers.Serializer):
+        return (dict,)
+    return None
+
+
+class StrictJSONInput:
+    """A request body's values must have the JSON type the schema gives them (null where the field allows it);
+    anything else is refused with DRF's own "invalid" message for that field."""
+
+    def to_internal_value(self, data):
+        errors = {}
+        if isinstance(data, dict):
+            for name, field in self.fields.items():
+                if field.read_only or name not in data:
+                    continue
+                value, types = data[name], _json_types(field)
+                if types is None or (value is None and field.allow_null):
+                    continue
+                if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+                    errors[name] = [_("Jenis nilai tidak sesuai: harus %(type)s.") % {"type": _TYPE_NAMES[types[0]]}]
+                elif value == "" and not getattr(field, "allow_blank", False):  # a relation's "" was read as null
+                    errors[name] = [_("Bidang ini tidak boleh kosong.")]
+            data = {key: value for key, value in data.items() if key not in errors}
+        try:  # every invalid field is reported at once, these with the others
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not errors:
+                raise
+            detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+            raise serializers.ValidationError({**detail, **errors}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+_TYPE_NAMES = {bool: "boolean", int: "integer", str: "string", list: "array", dict: "object"}
+
+
+class ReporterInputSerializer(StrictJSONInput, serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = PhoneNumberField(
         required=False, allow_blank=True, error_messages={"invalid": _("Nomor telepon tidak valid.")}
@@ -323,7 +436,7 @@ class ReporterInputSerializer(serializers.Serializer):
     nik = serializers.CharField(max_length=16, required=False, allow_blank=True, validators=[validate_nik])
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(StrictJSONInput, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
     type = serializers.ChoiceField(choices=Report.Type.choices, default=Report.Type.PENGADUAN)
@@ -336,7 +449,7 @@ class ReportCreateSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
-    occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+    occurred_on = DayField(required=False, allow_null=True, default=None)
     privacy = serializers.ChoiceField(choices=Report.Privacy.choices, default=Report.Privacy.PUBLIC)
     service_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     reporter = ReporterInputSerializer(required=False)
@@ -418,21 +531,17 @@ class ActionListSerializer(serializers.Serializer):
     actions = ActionSerializer(many=True)
 
 
-class ActionInputSerializer(serializers.Serializer):
+class ActionInputSerializer(StrictJSONInput, serializers.Serializer):
     """The input of ``POST /reports/{number}/actions/{action}/``; which fields an action reads is listed by
     ``GET /reports/{number}/actions/``."""
 
-    version = serializers.IntegerField(
-        min_value=1, help_text="The report's version as the caller last read it (optimistic locking)."
-    )
-    disposition = serializers.IntegerField(
+    version = IdField(help_text="The report's version as the caller last read it (optimistic locking).")
+    disposition = IdField(
         required=False, allow_null=True, help_text="For agency actions: which disposition (dispatch) acts."
     )
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    agencies = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Agency.objects.filter(is_active=True), required=False
-    )
-    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True), required=False)
+    agencies = IdRelatedField(many=True, queryset=Agency.objects.filter(is_active=True), required=False)
+    agency = IdRelatedField(queryset=Agency.objects.filter(is_active=True), required=False)
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.filter(is_active=True), required=False
     )
@@ -488,10 +597,14 @@ class ReportFilterSerializer(serializers.Serializer):
     region = serializers.CharField(
         required=False, validators=[REGION_CODE], help_text="Region code: that region and every region below it."
     )
-    agency = serializers.IntegerField(required=False, help_text="Id of an agency the report was dispatched to.")
-    admin_agency = serializers.IntegerField(required=False, help_text="Id of the government verifying the report.")
-    created_after = serializers.DateTimeField(required=False, help_text="ISO 8601 date or date-time, inclusive.")
-    created_before = serializers.DateTimeField(required=False, help_text="ISO 8601 date or date-time, exclusive.")
+    agency = IdField(required=False, help_text="Id of an agency the report was dispatched to.")
+    admin_agency = IdField(required=False, help_text="Id of the government verifying the report.")
+    created_after = MomentField(
+        required=False, help_text="ISO 8601 date or date-time, inclusive, between 1900-01-01 and 2999-12-31."
+    )
+    created_before = MomentField(
+        required=False, help_text="ISO 8601 date or date-time, exclusive, between 1900-01-01 and 2999-12-31."
+    )
     q = serializers.CharField(required=False, max_length=200, help_text="Text search (title, content, address).")
     overdue = serializers.BooleanField(required=False, help_text="Only reports with a deadline passed.")
 
@@ -505,7 +618,19 @@ class ReportFilterSerializer(serializers.Serializer):
 # --- reference data --------------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "format": "email"}, {"type": "string", "enum": [""]}]})
+class EmailOrBlankField(serializers.CharField):
+    """An e-mail address, or "" when none is recorded (the schema said ``format: email`` and "" broke it)."""
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "enum": [""]}]})
+class UriOrBlankField(serializers.CharField):
+    """A URL, or "" when none is recorded."""
+
+
 class AgencySerializer(serializers.ModelSerializer):
+    email = EmailOrBlankField(read_only=True)
+    website = UriOrBlankField(read_only=True)
     phone = serializers.SerializerMethodField()
     home_region = serializers.CharField(source="home_region_id", allow_null=True, read_only=True)
     regions = serializers.SerializerMethodField()
@@ -593,7 +718,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 class AgencyFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Agency.Kind.choices, required=False)
     level = serializers.ChoiceField(choices=Agency.Level.choices, required=False)
-    parent = serializers.IntegerField(required=False, help_text="Id of the parent agency (its direct units).")
+    parent = IdField(required=False, help_text="Id of the parent agency (its direct units).")
     region = serializers.CharField(
         required=False, validators=[REGION_CODE], help_text="Agencies serving this region (or a region above it)."
     )
@@ -612,7 +737,7 @@ class RegionFilterSerializer(serializers.Serializer):
 
 
 class ServiceFilterSerializer(serializers.Serializer):
-    agency = serializers.IntegerField(required=False)
+    agency = IdField(required=False)
     category = serializers.SlugField(required=False)
     q = serializers.CharField(required=False, max_length=100)
 
@@ -624,9 +749,7 @@ class StatisticsFilterSerializer(serializers.Serializer):
     period = serializers.CharField(
         required=False, help_text="A quarter (2026-Q3) or a month (2026-07); default: the current quarter."
     )
-    admin_agency = serializers.IntegerField(
-        required=False, help_text="Only the reports verified by this government (id)."
-    )
+    admin_agency = IdField(required=False, help_text="Only the reports verified by this government (id).")
 
 
 class CountSerializer(serializers.Serializer):

@@ -17,13 +17,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from layan.charter.models import Service
 from layan.core import permissions
+from layan.core.inputs import InputError, parse_id
 from layan.core.models import Agency, Region
 from layan.deadlines.models import PublishedPeriodReport
 from layan.deadlines.publication import staff_report, staff_scope
@@ -39,6 +39,7 @@ from . import schema as docs
 from . import serializers as s
 from .authentication import ApiKeyAuthentication, CsrfSessionAuthentication
 from .models import ApiKey
+from .parsers import SafeJSONParser
 from .throttling import AnonymousThrottle, KeyOrUserThrottle, SubmitThrottle
 
 REPORTER_SECRET_HEADER = "X-Reporter-Secret"
@@ -50,28 +51,68 @@ class V1Mixin:
 
     authentication_classes = [ApiKeyAuthentication, CsrfSessionAuthentication]
     throttle_classes = [AnonymousThrottle, KeyOrUserThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     renderer_classes = [JSONRenderer]  # errors stay JSON even for a browser
 
     def get_exception_handler(self):
         return errors.exception_handler
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_ambiguous_parameters(request.query_params)
 
-class NewestFirst(CursorPagination):
-    ordering = ("-created_at", "-pk")
+
+def refuse_ambiguous_parameters(params) -> None:
+    """A query parameter given twice, or given empty, is refused (400) rather than read as its last value or as
+    absent: the schema says a parameter is one value of its type, and a client sending ``?state=`` or
+    ``?agency=1&agency=2`` meant something the API would otherwise silently not do."""
+    fields = {}
+    for name in params:
+        values = params.getlist(name)
+        if len(values) > 1:
+            fields[name] = [_("Parameter ini diberikan lebih dari sekali.")]
+        elif values[0] == "":
+            fields[name] = [_("Parameter ini kosong: hapus parameter ini atau isi nilainya.")]
+    if fields:
+        raise exceptions.ValidationError(fields)
+
+
+class StrictCursorPagination(CursorPagination):
+    """DRF's cursor pagination with ``page_size`` checked: a value that is not a whole number from 1 to
+    ``max_page_size`` is refused (400) instead of silently replaced by the default, and the schema says the
+    range."""
+
     page_size_query_param = "page_size"
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            message = _("page_size harus bilangan bulat dari 1 sampai %(max)s.") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
+
+
+class NewestFirst(StrictCursorPagination):
+    ordering = ("-created_at", "-pk")
     max_page_size = 200
 
 
-class ByName(CursorPagination):
+class ByName(StrictCursorPagination):
     ordering = ("name", "pk")
-    page_size_query_param = "page_size"
     max_page_size = 500
 
 
-class ByCode(CursorPagination):
+class ByCode(StrictCursorPagination):
     ordering = ("code",)
-    page_size_query_param = "page_size"
     max_page_size = 1000
 
 
@@ -348,7 +389,10 @@ class ReportViewSet(V1Mixin, mixins.ListModelMixin, viewsets.GenericViewSet):
             return None
         dispositions = report.dispositions.select_related("agency")
         if raw not in (None, ""):
-            found = dispositions.filter(pk=raw).first() if str(raw).isdigit() else None
+            try:
+                found = dispositions.filter(pk=parse_id(raw)).first()
+            except InputError:
+                found = None
             if found is None:
                 raise exceptions.ValidationError({"disposition": [_("Disposisi tidak ditemukan pada laporan ini.")]})
             return found
@@ -509,6 +553,8 @@ def _period(code: str | None) -> Period:
         return Period.containing(timezone.localdate(), QUARTER)
     try:
         return Period.parse(code)
+    except InputError as error:
+        raise exceptions.ValidationError({"period": [error.message]}) from None
     except ValueError:
         message = _("Periode tidak dikenal: gunakan mis. 2026-Q3 atau 2026-07.")
         raise exceptions.ValidationError({"period": [message]}) from None

@@ -52,6 +52,49 @@ def store_request(provider: str, request) -> InboundRequest:
     )
 
 
+def store_rejected(provider: str, request, error: str) -> InboundRequest:
+    """A short record of a request refused for its signature: its headers that matter and the first
+    ``LAYAN_CHANNEL_REJECTED_EXCERPT`` bytes of its body, never the whole body (an unsigned flood must not fill the
+    database); purged by :func:`purge_rejected`."""
+    headers = {k: v[:500] for k, v in request.headers.items() if k.lower() in KEPT_HEADERS}
+    excerpt = int(getattr(settings, "LAYAN_CHANNEL_REJECTED_EXCERPT", 256))
+    return InboundRequest.objects.create(
+        provider=provider,
+        method=request.method,
+        path=request.path[:300],
+        query=request.META.get("QUERY_STRING", "")[:500],
+        headers=headers,
+        body=request.body[:excerpt],
+        remote_addr=client_address(request),
+        status=InboundRequest.Status.REJECTED,
+        error=error[:500],
+    )
+
+
+def purge_rejected(now=None) -> int:
+    """Delete the records of refused requests older than ``LAYAN_CHANNEL_REJECTED_KEEP_DAYS``; the number deleted.
+    Run by the worker with the deadline sweep (once per slot across processes)."""
+    days = int(getattr(settings, "LAYAN_CHANNEL_REJECTED_KEEP_DAYS", 7))
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    rejected = InboundRequest.objects.filter(status=InboundRequest.Status.REJECTED, received_at__lt=cutoff)
+    return rejected.delete()[0]
+
+
+def has_nul(request) -> bool:
+    """Whether a verified request carries a NUL character in its query string or its body (a multipart body's
+    fields only: its files are binary). JSON escapes (``\\u0000``) are refused by the providers' JSON parser,
+    ``layan.core.inputs.load_json``."""
+    if "\x00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.content_type == "multipart/form-data":
+        return any("\x00" in key or any("\x00" in v for v in request.POST.getlist(key)) for key in request.POST)
+    if b"\x00" in request.body:
+        return True
+    if request.content_type == "application/x-www-form-urlencoded":
+        return any("\x00" in key or any("\x00" in v for v in request.POST.getlist(key)) for key in request.POST)
+    return False
+
+
 def store_raw(provider: str, body: bytes, *, headers: dict | None = None, remote_addr=None, path="") -> InboundRequest:
     """The same for input that is not an HTTP request (an e-mail from the SMTP gateway or IMAP)."""
     return InboundRequest.objects.create(

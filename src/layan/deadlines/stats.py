@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from layan.core import inputs
 from layan.core.permissions import in_agencies
 
 from .models import Clock, PublishedPeriodReport, Step
@@ -49,13 +50,17 @@ class Period:
 
     @classmethod
     def parse(cls, code: str) -> "Period":
-        """``2026-Q3`` (a quarter) or ``2026-07`` (a month); ValueError otherwise."""
+        """``2026-Q3`` (a quarter) or ``2026-07`` (a month); ValueError otherwise, ``inputs.InputError`` (a
+        ValueError with a message naming the range) for a year outside ``inputs.EARLIEST``..``inputs.LATEST``
+        (9999-12 ended in year 10000, and 0001-Q1 started before UTC's year 1)."""
         code = (code or "").strip().upper()
         year, _sep, part = code.partition("-")
+        if not (len(year) == 4 and year.isascii() and year.isdigit()):
+            raise ValueError(code)
         if part.startswith("Q") and part[1:] in ("1", "2", "3", "4"):
-            return cls(QUARTER, dt.date(int(year), 3 * int(part[1:]) - 2, 1))
-        if len(part) == 2 and part.isdigit() and 1 <= int(part) <= 12 and year.isdigit():
-            return cls(MONTH, dt.date(int(year), int(part), 1))
+            return cls(QUARTER, dt.date(inputs.check_year(int(year)), 3 * int(part[1:]) - 2, 1))
+        if len(part) == 2 and part.isascii() and part.isdigit() and 1 <= int(part) <= 12:
+            return cls(MONTH, dt.date(inputs.check_year(int(year)), int(part), 1))
         raise ValueError(code)
 
     @classmethod

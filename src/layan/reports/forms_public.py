@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from layan.core import inputs
 from layan.core.models import Agency, Region
 
 from .attachments import ALLOWED_TYPES
@@ -322,6 +323,11 @@ class ReportForm(ErrorSummaryMixin, forms.Form):
         value = self.cleaned_data.get("occurred_on")
         if value and value > timezone.localdate() + dt.timedelta(days=1):
             raise forms.ValidationError(_("Tanggal kejadian tidak boleh di masa depan."))
+        if value:
+            try:
+                inputs.check_date(value)
+            except inputs.InputError as error:
+                raise forms.ValidationError(error.message) from None
         return value
 
     def clean(self):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from layan.core import permissions
+from layan.core import inputs, permissions
 from layan.core.models import Agency, Region
 
 from .attachments import clean_upload
@@ -80,7 +80,7 @@ def listed_agencies(user, perm: str, *extra_ids, wider: bool = True):
 def _chosen_ids(data, name: str) -> list[int]:
     """The agency ids a bound form's data already chose in ``name``: they stay listed."""
     values = data.getlist(name) if hasattr(data, "getlist") else []
-    return [int(value) for value in values if str(value).isdigit()]
+    return inputs.valid_ids(values)
 
 
 def agency_choices(agencies, suggested_ids=(), home_ids=(), home_label="") -> list:
@@ -273,7 +273,7 @@ class BulkActionForm(forms.Form):
         result = []
         for value in self.cleaned_data["reports"]:
             number, _sep, version = value.partition(":")
-            result.append((number.strip().upper(), int(version) if version.isdigit() else None))
+            result.append((number.strip().upper(), int(version) if version.isascii() and version.isdigit() else None))
         return result
 
     def chosen_agencies(self) -> list[Agency]:

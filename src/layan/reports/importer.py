@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layan.core import permissions
+from layan.core import inputs, permissions
 from layan.core.models import Agency, Region
 from layan.core.regions import WIB
 from layan.deadlines.models import Clock, Step
@@ -487,6 +487,10 @@ class _RowChecker:
             return None, False
         try:
             moment, date_only = parse_moment(value, tz)
+            inputs.check_moment(moment)
+        except inputs.InputError as error:
+            self.error(name, error.message)
+            return None, False
         except ValueError:
             self.error(
                 name,

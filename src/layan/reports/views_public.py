@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from layan.core import ratelimit
 from layan.deadlines.models import Step
 from layan.deadlines.services import report_clocks
 
@@ -173,6 +174,11 @@ def submit(request):
     if form.errors:
         return _form_page(request, form, pending + _keep(cleaned), status=400)
 
+    wait = ratelimit.hit(request, "layan_report_form")
+    if wait is not None:  # a script sending reports: the page again with everything typed, photos parked
+        form.add_error(None, _too_many(wait))
+        return _too_many_response(_form_page(request, form, pending + _keep(cleaned), status=429), wait)
+
     data = form.cleaned_data
     latitude, longitude = form.coordinates()
     new = services.NewReport(
@@ -203,6 +209,19 @@ def submit(request):
     for upload in pending:
         _discard(upload)
     return redirect("reports:submitted", report.tracking_number, report.secret)
+
+
+def _too_many(seconds: int) -> str:
+    minutes = max(round(seconds / 60), 1)
+    return _(
+        "Terlalu banyak kiriman dari sambungan Anda. Isian Anda tetap tersimpan di halaman ini: "
+        "kirim lagi dalam %(minutes)s menit."
+    ) % {"minutes": minutes}
+
+
+def _too_many_response(response, seconds: int):
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def submitted(request, number, secret):
@@ -467,6 +486,13 @@ def follow(request, number):
     form = FollowForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, report, follow_form=form, status=400)
+    # each request mails a confirmation link: limited per client and per address (10 requests once queued 10
+    # e-mails to one inbox)
+    address = ratelimit.hashed(form.cleaned_data["email"])
+    wait = ratelimit.first_hit(request, ("layan_follow", None), ("layan_follow_address", address))
+    if wait is not None:
+        form.add_error(None, _too_many(wait))
+        return _too_many_response(_detail_page(request, report, follow_form=form, status=429), wait)
     services.follow(report, form.cleaned_data["email"])
     messages.success(
         request,

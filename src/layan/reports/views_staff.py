@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from layan.core import permissions
+from layan.core import inputs, permissions
 from layan.core.regions import TIMEZONE_ABBREVIATIONS
 from layan.deadlines.models import Clock
 from layan.deadlines.services import describe, report_clocks
@@ -342,9 +342,9 @@ def act(request, number, action):
     user, actor = request.user, Actor(user=request.user)
     disposition = None
     if workflow.TRANSITIONS[action].actor == workflow.AGENCY:
-        disposition_id = request.POST.get("disposition", "")
-        if disposition_id.isdigit():
-            disposition = report.dispositions.select_related("agency").filter(pk=int(disposition_id)).first()
+        chosen = inputs.valid_ids([request.POST.get("disposition", "")])
+        if chosen:
+            disposition = report.dispositions.select_related("agency").filter(pk=chosen[0]).first()
     key = _form_key(action, disposition)
     try:
         version = int(request.POST.get("version", ""))

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "layan.core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "layan.core.middleware.RefuseNulMiddleware",  # NUL in a path, query string or form body: 400 (issue 15)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,6 +224,11 @@ REST_FRAMEWORK = {
         "layan_user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "layan_create": env.str("API_THROTTLE_CREATE", default="30/minute"),
         "layan_similar": env.str("API_THROTTLE_SIMILAR", default="60/minute"),  # /lapor/mirip/, per IP
+        # layan.core.ratelimit: what a script could flood (issue 15); per client IP unless said otherwise
+        "layan_report_form": env.str("RATE_LIMIT_REPORT_FORM", default="20/hour"),  # reports sent from /lapor/
+        "layan_follow": env.str("RATE_LIMIT_FOLLOW", default="10/hour"),  # follow requests (each mails a link)
+        "layan_follow_address": env.str("RATE_LIMIT_FOLLOW_ADDRESS", default="3/day"),  # ... to one e-mail address
+        "layan_webhook": env.str("RATE_LIMIT_CHANNEL_WEBHOOK", default="600/minute"),  # posts to /kanal/*/webhook/
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -329,6 +335,11 @@ LAYAN_CHANNEL_SENDERS = {
 LAYAN_CHANNEL_HTTP_TIMEOUT = env.float("LAYAN_CHANNEL_HTTP_TIMEOUT", default=10.0)
 LAYAN_CHANNEL_RATE_LIMIT = env.int("LAYAN_CHANNEL_RATE_LIMIT", default=20)  # messages per sender per 10 minutes
 LAYAN_CHANNEL_SEND_ATTEMPTS = env.int("LAYAN_CHANNEL_SEND_ATTEMPTS", default=6)  # then an outbound message fails
+# Webhooks of the channels: a larger body is refused (413) unread; a request refused for its signature keeps only a
+# short record (its first bytes), deleted after some days by the worker (layan.channels.intake.purge_rejected)
+LAYAN_CHANNEL_MAX_BODY_BYTES = env.int("LAYAN_CHANNEL_MAX_BODY_BYTES", default=256 * 1024)
+LAYAN_CHANNEL_REJECTED_EXCERPT = env.int("LAYAN_CHANNEL_REJECTED_EXCERPT", default=256)
+LAYAN_CHANNEL_REJECTED_KEEP_DAYS = env.int("LAYAN_CHANNEL_REJECTED_KEEP_DAYS", default=7)
 
 # Routing suggestions (layan.routing): retraining from the deployment's own dispatch decisions. A training needs at
 # least MIN_EXAMPLES labelled reports (and two agencies); at most MAX_EXAMPLES of the newest are used. The worker

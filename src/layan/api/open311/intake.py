@@ -21,9 +21,9 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from layan.core import inputs
 from layan.core.models import Agency, Region
 from layan.reports.attachments import clean_upload
 from layan.reports.models import Report
@@ -125,11 +125,10 @@ class _Form:
         if not raw:
             return None
         try:
-            moment = parse_datetime(raw)
-            day = timezone.localtime(moment).date() if moment and timezone.is_aware(moment) else None
-            day = day or (moment.date() if moment else parse_date(raw))
-        except ValueError:
-            day = None
+            day = inputs.parse_day(raw)
+        except inputs.InputError as error:
+            self.errors.append(f"attribute[occurred_on]: {error.message}")
+            return None
         if day is None:
             self.errors.append(_("attribute[occurred_on] harus tanggal, mis. 2026-03-02."))
         elif day > timezone.localdate():

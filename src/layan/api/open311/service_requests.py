@@ -20,10 +20,9 @@ from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from layan.core import permissions
+from layan.core import inputs, permissions
 from layan.deadlines.models import Clock, Step
 from layan.reports import services as report_services
 from layan.reports.models import Attachment, Disposition, Report, ReportEvent
@@ -92,14 +91,12 @@ def _moment(name: str, raw: str) -> dt.datetime | None:
     if not raw:
         return None
     try:
-        moment = parse_datetime(raw)
-        if moment is None and parse_date(raw) is not None:
-            moment = dt.datetime.combine(parse_date(raw), dt.time())
-    except ValueError:
-        moment = None
+        moment = inputs.parse_moment(raw)
+    except inputs.InputError as error:
+        raise Open311Error(400, f"{name}: {error.message}") from None
     if moment is None:
         raise Open311Error(400, _("%(field)s harus waktu W3C, mis. 2026-01-01T00:00:00Z.") % {"field": name})
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return moment
 
 
 def _date_range(params) -> tuple[dt.datetime, dt.datetime]:

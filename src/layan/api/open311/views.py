@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from layan.core import permissions
+from layan.core import permissions, ratelimit
 from layan.reports import idempotency
 from layan.reports.models import Report
 from layan.reports.services import submit_report
@@ -45,6 +45,8 @@ def open311(*methods):
                 response = error_response(fmt, error)
                 if error.status == 405:
                     response["Allow"] = ", ".join(allowed)
+                if getattr(error, "retry_after", None):
+                    response["Retry-After"] = str(error.retry_after)
                 return response
 
         return wrapper
@@ -63,6 +65,25 @@ def _caller(request, *, required: bool = False):
     if user is None:
         raise Open311Error(403, _("Kunci API tidak valid, sudah dicabut atau kedaluwarsa."))
     return user
+
+
+def _throttle(request, user, *, create: bool = False) -> None:
+    """The REST API's rates, on the same counters (a key's requests count once, whichever API it calls): reading
+    per key (``layan_user``) or per client IP (``layan_anon``), posting per key (``layan_create``). Open311 went
+    around them before."""
+    if create:
+        limits = [("layan_create", f"user-{user.pk}")]
+    elif user is not None:
+        limits = [("layan_user", str(user.pk))]
+    else:
+        limits = [("layan_anon", None)]
+    wait = ratelimit.first_hit(request, *limits)
+    if wait is not None:
+        error = Open311Error(
+            429, _("Terlalu banyak permintaan. Coba lagi dalam %(seconds)s detik.") % {"seconds": wait}
+        )
+        error.retry_after = wait
+        raise error
 
 
 def _jurisdiction(request):
@@ -92,6 +113,7 @@ def service_requests(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
     user = _caller(request)
+    _throttle(request, user)
     reports = requests_.search(requests_.visible(user, _jurisdiction(request)), request.GET)
     return respond(fmt, "service_requests", requests_.as_requests(reports, user))
 
@@ -100,6 +122,7 @@ def _create(request, fmt):
     user = _caller(request, required=True)
     if not permissions.has_perm(user, permissions.REPORT_INTAKE):
         raise Open311Error(403, _("Kunci API ini tidak berizin mengirim laporan (report.intake)."))
+    _throttle(request, user, create=True)
     submission = intake.parse(request.POST, request.FILES, _jurisdiction(request))
     try:  # a retried POST with the same Idempotency-Key header answers with the request the first one made
         report, _created = idempotency.submit_once(
@@ -126,6 +149,7 @@ def _create(request, fmt):
 @open311("GET")
 def service_request(request, service_request_id, fmt):
     user = _caller(request)
+    _throttle(request, user)
     report = requests_.one(requests_.visible(user, _jurisdiction(request)), service_request_id)
     return respond(fmt, "service_requests", requests_.as_requests([report], user))
 

@@ -35,16 +35,17 @@ middle resends the reply from its first part: a citizen may read a part twice, b
 import datetime as dt
 import hashlib
 import hmac
-import json
 import re
 import uuid
 
 import phonenumbers
 from django.conf import settings
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+
+from layan.core import inputs
+from layan.core.inputs import InputError, load_json
 
 from .. import http
 from ..contract import BadSignature, Inbound, MalformedPayload, Outbound, Provider, SendError
@@ -300,7 +301,9 @@ class GenericSmsProvider(Provider):
         content_type = request.content_type or ""
         if "json" in content_type or (not request.POST and request.body.lstrip()[:1] in (b"{", b"[")):
             try:
-                data = json.loads(request.body)
+                data = load_json(request.body)
+            except InputError as exc:
+                raise MalformedPayload(exc.message) from exc
             except (ValueError, UnicodeDecodeError) as exc:
                 raise MalformedPayload(_("bukan JSON yang sah")) from exc
             if isinstance(data, dict) and isinstance(data.get("messages"), list):
@@ -375,9 +378,10 @@ def read_time(value) -> dt.datetime:
     parsed = parse_datetime(str(value)) if isinstance(value, str) else None
     if parsed is None:
         raise MalformedPayload(_("timestamp tidak sah"))
-    if parsed.tzinfo is None:
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    try:
+        return inputs.check_moment(parsed)  # aware, and within the range a database and UTC can hold
+    except inputs.InputError as exc:
+        raise MalformedPayload(_("timestamp tidak sah")) from exc
 
 
 def derived_id(sender: str, text: str, stamp) -> str:

@@ -18,11 +18,12 @@
 
 import datetime as dt
 import hmac
-import json
 import logging
 import re
 
 from django.utils.translation import gettext as _
+
+from layan.core.inputs import InputError, load_json
 
 from ..contract import BadSignature, Inbound, Location, MalformedPayload, Media, Outbound, Provider, SendError
 from . import chat
@@ -53,7 +54,9 @@ class TelegramProvider(Provider):
 
     def parse(self, request):
         try:
-            update = json.loads(request.body)
+            update = load_json(request.body)
+        except InputError as exc:
+            raise MalformedPayload(exc.message) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise MalformedPayload(_("bukan JSON yang sah")) from exc
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):

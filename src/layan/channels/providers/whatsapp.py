@@ -18,11 +18,12 @@
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from layan.core.inputs import InputError, load_json
 
 from ..contract import (
     BadSignature,
@@ -72,7 +73,9 @@ class WhatsAppProvider(Provider):
 
     def parse(self, request):
         try:
-            body = json.loads(request.body)
+            body = load_json(request.body)
+        except InputError as exc:
+            raise MalformedPayload(exc.message) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise MalformedPayload(_("bukan JSON yang sah")) from exc
         if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":

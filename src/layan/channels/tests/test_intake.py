@@ -23,7 +23,7 @@ def test_bad_signature_is_refused_logged_and_kept(client, fake_channel, caplog):
     response = post(client, {"messages": [{"id": "a", "from": "+6281234567890", "text": "halo"}]}, secret="salah")
     assert response.status_code == 403
     raw = InboundRequest.objects.get()
-    assert raw.status == InboundRequest.Status.REJECTED and b'"halo"' in bytes(raw.body)
+    assert raw.status == InboundRequest.Status.REJECTED and b'"halo"' in bytes(raw.body)[:256]
     assert not InboundMessage.objects.exists()
     assert "refused request" in caplog.text
 

@@ -13,6 +13,8 @@ from layan.channels.providers import sms
 from layan.channels.providers.sms import GenericSmsProvider
 from layan.reports.tests.links import working_reporter_link_in
 
+EXCERPT = 256  # LAYAN_CHANNEL_REJECTED_EXCERPT: a refused request keeps its first bytes only
+
 PAYLOADS = Path(__file__).parent / "payloads"
 URL = "/kanal/sms/webhook/"
 SECRET = "rahasia-gateway-sms"
@@ -228,7 +230,7 @@ def test_a_wrong_or_missing_token_is_refused_and_kept(client, gateway, headers, 
     response = client.post(URL, body, content_type="application/x-www-form-urlencoded", headers=headers)
     assert response.status_code == 403
     raw = InboundRequest.objects.get()
-    assert (raw.status, bytes(raw.body)) == (InboundRequest.Status.REJECTED, body)
+    assert (raw.status, bytes(raw.body)) == (InboundRequest.Status.REJECTED, body[:EXCERPT])  # short (issue 15)
     assert not InboundMessage.objects.exists()
     assert "refused request" in caplog.text
 

@@ -18,6 +18,8 @@ from layan.channels.models import InboundMedia, InboundMessage, InboundRequest, 
 from layan.channels.providers import sms
 from layan.channels.providers.twilio import EMPTY_TWIML, TwilioProvider
 
+EXCERPT = 256  # LAYAN_CHANNEL_REJECTED_EXCERPT: a refused request keeps its first bytes only
+
 PAYLOADS = Path(__file__).parent / "payloads"
 PATH = "/kanal/twilio/webhook/"
 ACCOUNT_SID = "AC5ef872f6da5a21de157d80997a64bd33"
@@ -95,7 +97,7 @@ def test_a_bad_signature_is_refused_and_kept(client, twilio, forge, caplog):
     response = deliver(client, body, signature=signature)
     assert response.status_code == 403
     raw = InboundRequest.objects.get()
-    assert (raw.status, bytes(raw.body)) == (InboundRequest.Status.REJECTED, body)
+    assert (raw.status, bytes(raw.body)) == (InboundRequest.Status.REJECTED, body[:EXCERPT])  # short (issue 15)
     assert not InboundMessage.objects.exists()
     assert "refused request" in caplog.text
 

@@ -51,6 +51,11 @@ class SweepScheduler(threading.Thread):
                     erased = erase_due_contacts()  # anonymous reporters' at closure, others' after the retention
                     if erased:
                         log.info("reporter contact erased for %s citizens (retention)", erased)
+                    from layan.channels.intake import purge_rejected
+
+                    purged = purge_rejected()
+                    if purged:
+                        log.info("channels: %s records of refused webhook requests purged", purged)
             except Exception:  # noqa: BLE001 - the scheduler must outlive one failed run
                 log.exception("sla sweep failed; next run in %s s", self.every)
             finally:
