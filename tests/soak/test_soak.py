@@ -74,6 +74,7 @@ def channel_env(provider_api):  # noqa: F811
         "SMS_SEND_TOKEN": "token-kirim-sms",
         "SMS_SENDER": "sms",
         "LAYAN_REPORT_EMAIL": REPORT_ADDRESS,
+        "LAYAN_PUBLISH_ON_SUBMIT": "true",  # followers hear of every report at once (the soak counts their e-mails)
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "SECRET_KEY": settings.SECRET_KEY,

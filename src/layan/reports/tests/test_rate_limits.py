@@ -4,7 +4,7 @@ and the channel webhooks. Each answers 429 with Retry-After and a clear message;
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from layan.api.models import ApiKey
@@ -45,14 +45,15 @@ def form_data(**overrides):
 
 
 def public_report():
-    return submit_report(
-        NewReport(
-            title="Lampu PJU mati di Jl. Tegalsari",
-            description="Sudah tiga malam lampu jalan mati, rawan kecelakaan.",
-            region=Region.objects.get(code=VILLAGE),
-        ),
-        reporter=ReporterInfo(name="Siti Aminah"),
-    )
+    with override_settings(LAYAN_PUBLISH_ON_SUBMIT=True):  # public at once: only a public report can be followed
+        return submit_report(
+            NewReport(
+                title="Lampu PJU mati di Jl. Tegalsari",
+                description="Sudah tiga malam lampu jalan mati, rawan kecelakaan.",
+                region=Region.objects.get(code=VILLAGE),
+            ),
+            reporter=ReporterInfo(name="Siti Aminah"),
+        )
 
 
 def test_report_form_is_limited_per_client_and_keeps_what_was_typed(client, demo_agencies, rates):
