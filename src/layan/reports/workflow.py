@@ -289,6 +289,8 @@ def _forward(report, actor, data, at, disposition):
     target = data.get("agency")
     _require(target is not None, _("Pilih instansi tujuan."))
     _require(target.pk != disposition.agency_id, _("Instansi tujuan sama dengan instansi saat ini."))
+    handling = report.dispositions.filter(state__in=Disposition.ACTIVE_STATES, agency=target).exists()
+    _require(not handling, _("Laporan ini sudah didisposisikan ke instansi tersebut."))  # as dispatch refuses it
     _require(data.get("note"), _("Tuliskan alasan laporan diteruskan."))
     disposition.state, disposition.closed_at = DS.DITERUSKAN, at
     disposition.save()
@@ -329,7 +331,12 @@ def _return(report, actor, data, at, disposition):
         outcome.to_state, outcome.deadline_at = S.TERVERIFIKASI, clock.due_at
         outcome.clock_effect += " start:dispatch"
     elif not remaining.exclude(state=DS.SELESAI).exists():
-        outcome.to_state = S.SELESAI
+        # the agencies left have all resolved it: resolved now, as the last resolution would have made it, so the
+        # reporter's confirmation window runs and the report closes by itself when it ends
+        report.resolved_at = at
+        clock = clocks.start_clock(report, Step.CONFIRMATION, report.admin_agency, at=at)
+        outcome.to_state, outcome.deadline_at = S.SELESAI, clock.due_at
+        outcome.clock_effect += " start:confirmation"
     return outcome
 
 
