@@ -269,9 +269,9 @@ def without_echo(text: str, *echoes: str) -> str:
 # log naming citizens) is fixed by issue 15 and its case passes unmarked. What is left:
 
 ITEM_DELIVERY_BODY = (
-    "the stored body of a webhook delivery to the handling agency carries the confidential report's reporter, and "
-    "webhooks:delivery shows it to every webhook manager of that agency, the system administrator included "
-    "(who may not know a confidential reporter: core.permissions.can_see_reporter)"
+    "the stored body of a webhook delivery to the handling agency carries the reporter (of the public and of the "
+    "confidential report), and webhooks:delivery shows it to every webhook manager of that agency, the system "
+    "administrator included, who may not know who reported (core.permissions.can_see_reporter)"
 )
 
 KNOWN_LEAKS: dict[tuple, str] = {}
@@ -281,6 +281,7 @@ def _leak(reason, role, name, key=None, variant=None):
     KNOWN_LEAKS[(role, name, key, variant)] = reason
 
 
+_leak(ITEM_DELIVERY_BODY, "sysadmin", "webhooks:delivery", "P")
 _leak(ITEM_DELIVERY_BODY, "sysadmin", "webhooks:delivery", "C")
 
 # Routes where the holder of a reporter's link is shown their own contact on purpose: the download of the data

@@ -4,6 +4,7 @@ publication promises that need data of their own (same phone twice, someone else
 
 Same data set and rules as ``test_matrix.py`` (``world.py``)."""
 
+import json
 import re
 
 import pytest
@@ -264,6 +265,35 @@ def test_admin_hides_the_anonymous_reporter(in_world, model):
 def test_admin_hides_the_confidential_reporter(in_world, model):
     text = _admin_text(in_world, model)
     assert found(text, identity_needles("C")) == []
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_hides_the_public_reporter(in_world, model):
+    """The system administrator does not handle reports: not even a public report's reporter is theirs to know
+    (``core.permissions``: publik and rahasia alike, only the handling staff)."""
+    text = _admin_text(in_world, model)
+    assert found(text, identity_needles("P")) == []
+
+
+def test_audit_log_ties_no_report_to_a_person(in_world):
+    """The staff audit log records the reports' changes (the control) but never which citizen filed them (the id
+    that tied an anonymous report to the same person's public one), and no citizen row at all."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from layan.core.models import Citizen
+
+    world = in_world
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Report),
+        object_id__in=[report.pk for report in world.reports.values()],
+    )
+    assert entries.count() >= len(REPORT_KEYS)
+    changed = set()
+    for changes in entries.values_list("changes", flat=True):
+        changed |= set(changes if isinstance(changes, dict) else json.loads(changes or "{}"))
+    assert "reporter" not in changed and "state" in changed
+    assert not LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Citizen)).exists()
 
 
 def test_admin_is_closed_to_everyone_else(in_world):

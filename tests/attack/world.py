@@ -217,14 +217,15 @@ def may_see_add_info(role: str, key: str) -> bool:
 
 
 def may_see_identity(role: str, key: str) -> bool:
-    """Who reported: never for the anonymous report, for any role. For the confidential one only the staff who
-    handle it (issue 15: not oversight, not the system administrator); for the public one the staff who read it.
-    The reporter's own page may show their own contact back to them."""
+    """Who reported (the rule decided in ``core/permissions.py``, ``can_see_reporter``): never for the anonymous
+    report, for any role; for the public and the confidential one only the staff who handle it (the admin of its
+    government, the liaison and head of the agency it is dispatched to, that agency's key): not oversight, not
+    the system administrator. The reporter's own page may show their own contact back to them."""
     if key == "A":
         return False
     if role == f"reporter:{key}":
         return True
-    return role in (HANDLERS if key == "C" else STAFF_READERS)
+    return role in HANDLERS
 
 
 def _follow(report, email: str, *, public: bool) -> None:
