@@ -2,10 +2,10 @@
 
 An anonymous report is filed through the real web form (and through the REST API) and committed; then the
 database is read as an attacker with a copy of it would: on SQLite the file's bytes after a WAL checkpoint (the
-main file, and any WAL or journal left), on PostgreSQL every text, varchar and json column of every table. The
-reporter's name, phone (in any format: the national significant number is inside every one) and e-mail must be
-nowhere in clear. Issue 15 ("identity") encrypts the contact with a key from the environment and looks phones up
-through a keyed blind index."""
+main file, and any WAL or journal left), on PostgreSQL every text, varchar, json and bytea column of every table.
+The reporter's name, phone (in any format: the national significant number is inside every one) and e-mail must be
+nowhere in clear: the contact is encrypted with a key from the environment and phones are looked up through a
+keyed blind index (``core.pii``)."""
 
 import re
 from pathlib import Path

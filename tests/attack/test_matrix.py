@@ -3,16 +3,17 @@
 
 Promises checked on every response (``world.py`` says who may see what):
 - the anonymous reporter's identity (name, phone in any usual format, e-mail) appears in no response for any role;
-- the confidential report's title, description, timeline notes and photo only for the roles that read it; its
-  reporter only for the staff who handle it; internal notes only for staff, the reporter's additions only for
-  staff and that reporter;
+- the confidential report's title, description, timeline notes and photo only for the roles that read it; the
+  public and the confidential report's reporter only for the staff who handle it (``core.permissions``); internal
+  notes only for staff, the reporter's additions only for staff and that reporter;
+- a phone number never finds the anonymous report;
 - staff of an unrelated agency, another government's admin and another agency's API key get no 2xx for any URL
   of the confidential report, nor its tracking number anywhere;
 - no server error.
 
 A new URL fails :func:`test_every_url_is_classified` until it is added to :data:`ROUTES`, so it is covered.
-Known leaks that issue 15 fixes are marked ``xfail(strict=True)`` in :data:`KNOWN_LEAKS`: once the fix is merged
-the case passes, the strict mark fails, and the mark is removed.
+Known leaks are marked ``xfail(strict=True)`` in :data:`KNOWN_LEAKS`: once fixed the case passes, the strict mark
+fails, and the mark is removed.
 """
 
 import html

@@ -1,16 +1,19 @@
 """The data set the attack tests share: three reports with distinctive reporters and text, every role that can
 look at them, and the ways in (clients, API keys, secret links).
 
-Reports (all filed through the real intake, verified and dispatched to DSDABM Surabaya by the city's admin, with
-a photo, a follower, the agency's progress, an internal note and the reporter's additional information):
+Reports (all filed through the real intake, verified, so published (but ``C``), and dispatched to DSDABM Surabaya
+by the city's admin, with a photo, the agency's progress, an internal note and the reporter's additional
+information; ``P`` and ``A`` with a neighbour following them through the form and the e-mailed link, which the
+form refuses for ``C``):
 - ``P``: public; ``A``: anonymous (anonim); ``C``: confidential (rahasia).
 Each reporter has a name, phone and e-mail used nowhere else, and each report's every text carries a code word
 used nowhere else, so a response can be searched for exactly what it must not show.
 
 Roles: see :data:`ROLES`. "reporter" is the holder of one report's secret link (``reporter:P`` ...), nothing else.
 
-Two things here will change with issue 15 and are kept in ONE function each, so the change is made once:
-:func:`reporter_secret` (how the reporter's secret link is obtained) and :func:`attachment_url`.
+How the tests reach what only some may hold is kept in ONE function each: :func:`reporter_secret` (the key the
+intake minted; the database keeps digests only), :func:`attachment_url` (the random public id) and
+:func:`working_keys` (every working reporter key a text carries, whenever it was minted).
 """
 
 import io
