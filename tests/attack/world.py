@@ -1,16 +1,19 @@
 """The data set the attack tests share: three reports with distinctive reporters and text, every role that can
 look at them, and the ways in (clients, API keys, secret links).
 
-Reports (all filed through the real intake, verified and dispatched to DSDABM Surabaya by the city's admin, with
-a photo, a follower, the agency's progress, an internal note and the reporter's additional information):
+Reports (all filed through the real intake, verified, so published (but ``C``), and dispatched to DSDABM Surabaya
+by the city's admin, with a photo, the agency's progress, an internal note and the reporter's additional
+information; ``P`` and ``A`` with a neighbour following them through the form and the e-mailed link, which the
+form refuses for ``C``):
 - ``P``: public; ``A``: anonymous (anonim); ``C``: confidential (rahasia).
 Each reporter has a name, phone and e-mail used nowhere else, and each report's every text carries a code word
 used nowhere else, so a response can be searched for exactly what it must not show.
 
 Roles: see :data:`ROLES`. "reporter" is the holder of one report's secret link (``reporter:P`` ...), nothing else.
 
-Two things here will change with issue 15 and are kept in ONE function each, so the change is made once:
-:func:`reporter_secret` (how the reporter's secret link is obtained) and :func:`attachment_url`.
+How the tests reach what only some may hold is kept in ONE function each: :func:`reporter_secret` (the key the
+intake minted; the database keeps digests only), :func:`attachment_url` (the random public id) and
+:func:`working_keys` (every working reporter key a text carries, whenever it was minted).
 """
 
 import io
@@ -119,15 +122,44 @@ def readable(body: bytes, content_type: str = "") -> str:
 
 
 def reporter_secret(world, key: str) -> str:
-    """The reporter's secret (the last part of their link) for report ``key``: what the intake handed back when
-    the report was filed. The ONE place the tests get it (issue 15 "secrets" stores only its hash)."""
+    """The reporter's secret (the last part of their link) for report ``key``: the key the intake minted and
+    handed back when the report was filed (``submit_report`` returns it as ``report.secret``; the database keeps
+    only its digest, ``reports.keys``). The ONE place the tests get it."""
     return world.secrets[key]
 
 
+_KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])")
+
+
+def working_keys(world, raw: str) -> list[str]:
+    """Which reports (``P``, ``A``, ``C``) ``raw`` (a text as sent or stored, NOT lower-cased) carries a working
+    reporter key of: any token of a key's shape whose digest is one of the report's stored key digests. Keys are
+    minted afresh for each message (``reports.keys``), so looking for the one the intake returned would prove
+    nothing: this finds every key, whenever it was minted."""
+    from layan.reports.models import ReporterKey, secret_digest
+
+    digests = {secret_digest(token) for token in _KEY_SHAPE.findall(raw)}
+    if not digests:
+        return []
+    reports = {report.pk: key for key, report in world.reports.items()}
+    rows = ReporterKey.objects.filter(digest__in=digests, report_id__in=reports)
+    return sorted({reports[report_id] for report_id in rows.values_list("report_id", flat=True)})
+
+
 def attachment_url(attachment, secret: str = "") -> str:
-    """The URL of a stored attachment (issue 15 "surfaces" makes it unguessable: change it here only)."""
-    url = reverse("reports:attachment", args=[attachment.pk])
+    """The URL of a stored attachment: its random public id (``/lampiran/<public_id>/``), with the reporter's key
+    as ``?k=`` when the reporter asks for a photo that is not public."""
+    url = attachment.get_absolute_url()
     return f"{url}?k={secret}" if secret else url
+
+
+def follow_token(message, report) -> str:
+    """The key of the follow-confirmation link in ``message`` (it lives only in that e-mail; the row keeps its
+    digest)."""
+    path = reverse("reports:follow-confirm", args=[report.tracking_number, "KUNCI"]).replace("KUNCI/", "")
+    match = re.search(re.escape(path) + r"([^/\s]+)/", message.body)
+    assert match, f"no follow-confirmation link in {message.subject!r}"
+    return match[1]
 
 
 def photo(colour: str, name: str) -> SimpleUploadedFile:
@@ -188,14 +220,39 @@ def may_see_add_info(role: str, key: str) -> bool:
 
 
 def may_see_identity(role: str, key: str) -> bool:
-    """Who reported: never for the anonymous report, for any role. For the confidential one only the staff who
-    handle it (issue 15: not oversight, not the system administrator); for the public one the staff who read it.
-    The reporter's own page may show their own contact back to them."""
+    """Who reported (the rule decided in ``core/permissions.py``, ``can_see_reporter``): never for the anonymous
+    report, for any role; for the public and the confidential one only the staff who handle it (the admin of its
+    government, the liaison and head of the agency it is dispatched to, that agency's key): not oversight, not
+    the system administrator. The reporter's own page may show their own contact back to them."""
     if key == "A":
         return False
     if role == f"reporter:{key}":
         return True
-    return role in (HANDLERS if key == "C" else STAFF_READERS)
+    return role in HANDLERS
+
+
+def _follow(report, email: str, *, public: bool) -> None:
+    """``email`` follows ``report`` through the public form and the link of the confirmation e-mail, as a
+    neighbour would. Only a public report can be followed: for the confidential one the form must refuse."""
+    from django.core import mail
+    from django.test import TestCase
+
+    from layan.core import pii
+    from layan.reports.models import Follower
+
+    client = Client()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("reports:follow", args=[report.tracking_number]), {"email": email})
+    followers = Follower.objects.filter(report=report, email_index=pii.email_index(email))
+    if not public:
+        assert response.status_code == 404 and not followers.exists(), "a confidential report was followed"
+        return
+    assert response.status_code == 302, response.status_code
+    (confirmation,) = [m for m in mail.outbox if m.to == [email]]
+    response = client.get(
+        reverse("reports:follow-confirm", args=[report.tracking_number, follow_token(confirmation, report)])
+    )
+    assert response.status_code in (200, 302) and followers.get().confirmed
 
 
 class Receiver:
@@ -301,10 +358,12 @@ def build_world(receiver: Receiver) -> World:
             )
         world.secrets[key] = report.secret
         world.photos[key] = report.attachments.get()
+        if report.held_for_review:  # the abuse screen must not hold these ordinary texts
+            raise AssertionError(f"report {key} was held by the abuse screen")
         with TestCase.captureOnCommitCallbacks(execute=True):
-            if report.held_for_review:  # the abuse screen must not hold these ordinary texts
-                raise AssertionError(f"report {key} was held by the abuse screen")
             workflow.perform(report, "verify", admin, agencies=[agencies[HANDLING]])
+        _follow(report, FOLLOWER[key], public=key != "C")
+        with TestCase.captureOnCommitCallbacks(execute=True):
             disposition = report.dispositions.get()
             workflow.perform(report, "accept", liaison, disposition=disposition)
             workflow.perform(
@@ -322,9 +381,8 @@ def build_world(receiver: Receiver) -> World:
                 workflow.Actor(reporter_secret=reporter_secret(world, key)),
                 note=f"Retaknya makin lebar dekat warung {words['add_info']}.",
             )
-            follower = services.follow(report, FOLLOWER[key])
-            services.confirm_follow(report, follower.token)
         report.refresh_from_db()
+        assert report.is_public == (key != "C"), f"report {key} published: {report.is_public}"
         world.reports[key] = report
 
     from django.core import mail
