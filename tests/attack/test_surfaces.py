@@ -296,14 +296,6 @@ def test_audit_log_ties_no_report_to_a_person(in_world):
     assert not LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Citizen)).exists()
 
 
-ITEM_DELIVERY_BODY = (
-    "the stored body of a webhook delivery carries the reporter, and webhooks:delivery shows it to the agency's "
-    "webhook managers after the agency forwarded the report away and no longer handles it "
-    "(core.permissions.reporter_shown_to_agencies)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=ITEM_DELIVERY_BODY)
 def test_an_agency_that_forwarded_the_report_away_reads_no_reporter_in_its_deliveries(in_world):
     from layan.core.models import User
     from layan.reports import workflow

@@ -5,6 +5,8 @@ Who may open them is asked of ``layan.core.permissions`` (webhook.manage in the 
 the permission anywhere, 403; a subscription outside the user's agencies is 404 whether or not it exists.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -152,10 +154,42 @@ def _delivery(request, pk, delivery_id):
     return subscription, delivery
 
 
+def shown_body(user, delivery) -> str:
+    """The body as sent, for the page: the reporter it names (sent to the agencies handling the report then) only
+    to a user who may know who reported it now (``permissions.can_see_reporter``): managing an agency's webhooks
+    is no right to the identity, and an agency that forwarded the report away no longer has it."""
+    body = delivery.body or ""
+    if delivery.report is None or permissions.can_see_reporter(user, delivery.report):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+
+    def hide(node):
+        if isinstance(node, dict):
+            return {
+                key: (
+                    {field: "[…]" for field in value} if key == "reporter" and isinstance(value, dict) else hide(value)
+                )
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [hide(item) for item in node]
+        return node
+
+    return json.dumps(hide(data), ensure_ascii=False, indent=2)
+
+
 @login_required
 def delivery_detail(request, pk, delivery_id):
     subscription, delivery = _delivery(request, pk, delivery_id)
-    context = {"subscription": subscription, "delivery": delivery, "attempts": delivery.attempt_log.all()}
+    context = {
+        "subscription": subscription,
+        "delivery": delivery,
+        "body": shown_body(request.user, delivery),
+        "attempts": delivery.attempt_log.all(),
+    }
     return render(request, "webhooks/delivery.html", context)
 
 
