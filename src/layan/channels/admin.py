@@ -29,19 +29,6 @@ IDENTITY_KEYS = re.compile(
 )
 
 
-def mask_contact(value) -> str:
-    """``+6281234567890`` -> ``+62***890``, ``siti@example.com`` -> ``s***@example.com``, a name -> ``S***``."""
-    text = str(value or "")
-    if not text:
-        return ""
-    if "@" in text:
-        local, _at, domain = text.rpartition("@")
-        return f"{local[:1]}***@{domain}"
-    if len(text) > 6 and sum(c.isdigit() for c in text) >= 6:
-        return f"{text[:3]}***{text[-3:]}"
-    return f"{text[:1]}***"
-
-
 def masked(data):
     """A copy of a parsed payload with the sender's identity masked: values under identity keys, and any phone
     number or e-mail address anywhere."""
@@ -53,7 +40,7 @@ def masked(data):
     if isinstance(data, list):
         return [masked(item) for item in data]
     if isinstance(data, str):
-        return CONTACT.sub(lambda m: mask_contact(m.group()), data)
+        return CONTACT.sub(lambda m: pii.mask_contact(m.group()), data)
     return data
 
 
@@ -65,7 +52,7 @@ def masked_identity(value):
         return [masked_identity(item) for item in value]
     if value is None or isinstance(value, bool) or value == "":
         return value
-    return mask_contact(value)
+    return pii.mask_contact(value)
 
 
 def masked_text(text: str) -> str:
@@ -74,7 +61,7 @@ def masked_text(text: str) -> str:
     try:
         return json.dumps(masked(json.loads(text)), ensure_ascii=False, indent=1)
     except (ValueError, RecursionError):
-        return CONTACT.sub(lambda m: mask_contact(m.group()), text)
+        return CONTACT.sub(lambda m: pii.mask_contact(m.group()), text)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -142,7 +129,7 @@ class InboundRequestAdmin(ReadOnlyAdmin):
 
     @admin.display(description="query")
     def query_masked(self, obj):
-        return CONTACT.sub(lambda m: mask_contact(m.group()), obj.query)
+        return CONTACT.sub(lambda m: pii.mask_contact(m.group()), obj.query)
 
     @admin.display(description=_("header"))
     def headers_masked(self, obj):
@@ -275,7 +262,7 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
 
 def _masked_display(field: str, description):
     def show(self, obj):
-        return mask_contact(getattr(obj, field))
+        return pii.mask_contact(getattr(obj, field))
 
     return admin.display(description=description)(show)
 

@@ -270,6 +270,19 @@ def fingerprint(index: str) -> str:
     return f"#{index[:8]}" if index else "—"
 
 
+def mask_contact(value) -> str:
+    """``+6281234567890`` -> ``+62***890``, ``siti@example.com`` -> ``s***@example.com``, a name -> ``S***``."""
+    text = str(value or "")
+    if not text:
+        return ""
+    if "@" in text:
+        local, _at, domain = text.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(text) > 6 and sum(c.isdigit() for c in text) >= 6:
+        return f"{text[:3]}***{text[-3:]}"
+    return f"{text[:1]}***"
+
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 _NAMED = re.compile(r'("(?:name|first_name|last_name|username|profile_name|from|From|sender)"\s*:\s*)"(?:[^"\\]|\\.)*"')

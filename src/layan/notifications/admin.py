@@ -5,13 +5,9 @@ no secret link (it is made when the e-mail is sent)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from layan.core import pii
+
 from .models import Notification
-
-
-def mask_address(value: str) -> str:
-    """``siti@example.com`` -> ``s***@example.com``: enough to see a domain that refuses mail, not whose it is."""
-    local, _at, domain = (value or "").rpartition("@")
-    return f"{local[:1]}***@{domain}" if local else (value[:1] + "***" if value else "")
 
 
 @admin.register(Notification)
@@ -36,4 +32,4 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("penerima"))
     def recipient_masked(self, obj):
-        return mask_address(obj.recipient)
+        return pii.mask_contact(obj.recipient)
